@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# usbblk - top-level Makefile.  The module itself is described in Kbuild.
+#
+#   make             set up (tools/deps), build usbblk.ko for arm64 and
+#                    x86_64, the DT overlays, and the static tools and
+#                    selftests for both
+#   make run         the main job: boot the arm64 target, load usbblk,
+#                    show the controller and the stick's port
+#   make check       everything: unit tests, static checks, VM tests on
+#                    both targets; ends with "N passed, N failed"
+#   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
+#                    build usbblk.ko against your own kernel only
+#
+# Downloads are cached in $(USBBLK_CACHE) (default ~/.cache/usbblk).
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+export USBBLK_CACHE ?= $(HOME)/.cache/usbblk
+ENV_MK := $(USBBLK_CACHE)/env.mk
+ARCHES := arm64 x86_64
+CROSS_arm64 := aarch64-linux-gnu-
+CROSS_x86_64 :=
+CC_arm64 := aarch64-linux-gnu-gcc
+CC_x86_64 := gcc
+
+MOD_SRCS := $(shell find $(TOP)/drivers $(TOP)/include -name '*.[ch]') $(TOP)/Kbuild
+UAPI := $(TOP)/include/uapi
+
+-include $(ENV_MK)
+
+.PHONY: all deps modules dtbs progs run check unit static checkpatch sparse \
+	coccicheck w1 vmtest clean help
+.DEFAULT_GOAL := all
+
+ifneq ($(KDIR),)
+# A user's own kernel tree: just the module, in build/custom.
+all:
+	rm -rf $(BUILD)/custom && mkdir -p $(BUILD)/custom
+	cp -rs $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(BUILD)/custom/
+	$(MAKE) -C $(KDIR) M=$(BUILD)/custom modules
+	@echo "built $(BUILD)/custom/usbblk.ko"
+else
+all: modules dtbs progs
+endif
+
+help:
+	@sed -n '3,16p' $(TOP)/Makefile
+
+# ---------------------------------------------------------------- set-up
+# env.mk is remade (and make restarts) when missing; "deps" runs
+# tools/deps again every time: it is cheap when everything is there, and
+# notices a wiped cache or a missing host package.
+$(ENV_MK): $(TOP)/tools/deps $(TOP)/tools/kernel.pin
+	$(TOP)/tools/deps
+deps:
+	$(TOP)/tools/deps
+
+# ---------------------------------------------------------------- module
+# Each arch builds in its own mirror of the tree (symlinks), so the two
+# builds never share objects and the source tree stays clean.
+define mod_rules
+$(BUILD)/$(1)/usbblk.ko: $(MOD_SRCS) | deps
+	mkdir -p $(BUILD)/$(1)/mod
+	cp -rsf $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(BUILD)/$(1)/mod/
+	$$(MAKE) -C $$(KDIR_$(1)) M=$(BUILD)/$(1)/mod ARCH=$(patsubst x86_64,x86,$(1)) \
+		CROSS_COMPILE=$(CROSS_$(1)) $$(KBUILD_EXTRA) modules
+	cp $(BUILD)/$(1)/mod/usbblk.ko $$@
+endef
+$(foreach a,$(ARCHES),$(eval $(call mod_rules,$(a))))
+
+modules: $(foreach a,$(ARCHES),$(BUILD)/$(a)/usbblk.ko)
+
+# ---------------------------------------------------------------- overlays
+DTSO := $(wildcard $(TOP)/dts/*.dtso)
+DTBO := $(patsubst $(TOP)/dts/%.dtso,$(BUILD)/dts/%.dtbo,$(DTSO))
+$(BUILD)/dts/%.dtbo: $(TOP)/dts/%.dtso | deps
+	@mkdir -p $(@D)
+	dtc -q -@ -I dts -O dtb -o $@ $<
+dtbs: $(DTBO)
+
+# ---------------------------------------------------------------- programs
+# Static binaries for the guests: tools/ and selftests/, one per .c file.
+PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -I$(UAPI) \
+	-I$(TOP)/tools/lib -I$(LINUX_SRC)/tools/testing/selftests
+PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/selftests/*.c)
+PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h)
+define prog_rules
+$(BUILD)/$(1)/bin/$(basename $(notdir $(2))): $(2) $(PROG_HDRS) | deps
+	@mkdir -p $$(@D)
+	$(CC_$(1)) $(PROG_CFLAGS) -o $$@ $$<
+progs: $(BUILD)/$(1)/bin/$(basename $(notdir $(2)))
+endef
+$(foreach a,$(ARCHES),$(foreach p,$(PROG_SRCS),$(eval $(call prog_rules,$(a),$(p)))))
+
+# ---------------------------------------------------------------- run
+run: all
+	$(TOP)/tools/run-demo
+
+# ---------------------------------------------------------------- check
+# Every part writes TAP-ish lines "ok N name" / "not ok N name" through
+# tools/check; tools/check summarises them as "N passed, N failed".
+check: all
+	$(TOP)/tools/check
+
+unit: | deps
+	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) run
+
+# Static checks; each fails on its first warning.
+CHECKPATCH_FILES := $(shell find $(TOP)/drivers -name '*.[ch]') $(UAPI)/linux/usbblk.h
+checkpatch: | deps
+	perl $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		--show-types -f $(CHECKPATCH_FILES)
+
+# Sparse and W=1 build into their own mirror with a fresh tree each time.
+define static_build
+	rm -rf $(BUILD)/$(1) && mkdir -p $(BUILD)/$(1)
+	cp -rs $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(BUILD)/$(1)/
+	set -o pipefail; $(MAKE) -s -C $(2) M=$(BUILD)/$(1) $(3) modules 2>&1 | tee $(BUILD)/$(1).log
+	@if grep -E 'warning|error' $(BUILD)/$(1).log; then \
+		echo "$(1): warnings found"; exit 1; fi
+	@echo "$(1): clean"
+endef
+sparse: | deps
+	$(call static_build,sparse,$(KDIR_x86_64),C=2)
+w1: | deps
+	$(call static_build,w1,$(KDIR_x86_64),W=1)
+	$(call static_build,w1-arm64,$(KDIR_arm64),W=1 ARCH=arm64 CROSS_COMPILE=$(CROSS_arm64))
+
+coccicheck: | deps
+	$(TOP)/tools/coccicheck
+
+static: checkpatch sparse w1 coccicheck
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C $(TOP)/selftests/unit clean

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xHCI controller bring-up: capabilities, BIOS hand-off, halt and reset,
+ * root-port protocols and power, and the interrupt handlers.
+ *
+ * Order (xHCI 4.2): read the capability registers; take the controller
+ * from the firmware (7.1); clear USBCMD.RS and wait for USBSTS.HCH; set
+ * USBCMD.HCRST and wait for it and USBSTS.CNR to clear.  Only then are
+ * the operational registers in their reset state and safe to program.
+ */
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/iopoll.h>
+
+#include "usbblk.h"
+#include "xhci-regs.h"
+
+/* xHCI 5.4.2: HCH must follow RS = 0 within 16 ms; give it more. */
+#define USBBLK_HALT_TIMEOUT_US		(32 * USEC_PER_MSEC)
+/* No bound in the spec; real controllers take up to a few hundred ms. */
+#define USBBLK_RESET_TIMEOUT_US		(1000 * USEC_PER_MSEC)
+#define USBBLK_BIOS_TIMEOUT_US		(1000 * USEC_PER_MSEC)
+/* 5.4.8: after PP is set, wait 20 ms for the port to be powered. */
+#define USBBLK_PORT_POWER_MS		20
+
+static u32 op_readl(struct usbblk_hc *hc, u32 off)
+{
+	return readl(hc->op + off);
+}
+
+static void op_writel(struct usbblk_hc *hc, u32 off, u32 val)
+{
+	writel(val, hc->op + off);
+}
+
+/* Walk the extended capability list, bounded by the register window. */
+static u32 xcap_find(struct usbblk_hc *hc, u32 from, unsigned int id)
+{
+	u32 off = from ? usbblk_xcap_next(from, readl(hc->regs + from)) : hc->caps.xecp;
+	unsigned int guard = 256;
+
+	while (off && off + 16 <= hc->mmio_len && guard--) {
+		u32 hdr = readl(hc->regs + off);
+
+		if (FIELD_GET(XHCI_XCAP_ID, hdr) == id)
+			return off;
+		off = usbblk_xcap_next(off, hdr);
+	}
+	return 0;
+}
+
+/* 4.22.1: ask the firmware to hand the controller over, then mask its SMIs. */
+static int xhci_bios_handoff(struct usbblk_hc *hc)
+{
+	u32 off = xcap_find(hc, 0, XHCI_XCAP_ID_LEGACY);
+	void __iomem *reg;
+	u32 val;
+	int ret;
+
+	if (!off)
+		return 0;
+	reg = hc->regs + off;
+	val = readl(reg);
+	if (val & XHCI_LEGACY_BIOS_OWNED) {
+		writel(val | XHCI_LEGACY_OS_OWNED, reg);
+		ret = readl_poll_timeout(reg, val, !(val & XHCI_LEGACY_BIOS_OWNED),
+					 1000, USBBLK_BIOS_TIMEOUT_US);
+		if (ret) {
+			dev_warn(hc->dev, "firmware did not release the controller, taking it\n");
+			writel(val & ~XHCI_LEGACY_BIOS_OWNED, reg);
+		}
+	}
+	val = readl(reg + XHCI_LEGACY_CTLSTS);
+	writel(val & ~XHCI_LEGACY_SMI_ENABLES, reg + XHCI_LEGACY_CTLSTS);
+	return 0;
+}
+
+/**
+ * usbblk_xhci_halt() - stop the controller and wait until it has halted
+ * @hc: the controller
+ *
+ * Clears USBCMD.RS and USBCMD.INTE; polls USBSTS.HCH.
+ */
+void usbblk_xhci_halt(struct usbblk_hc *hc)
+{
+	u32 sts;
+
+	op_writel(hc, XHCI_OP_USBCMD, op_readl(hc, XHCI_OP_USBCMD) &
+		  ~(XHCI_CMD_RUN | XHCI_CMD_INTE | XHCI_CMD_HSEE));
+	if (readl_poll_timeout(hc->op + XHCI_OP_USBSTS, sts, sts & XHCI_STS_HCH,
+			       100, USBBLK_HALT_TIMEOUT_US))
+		dev_warn(hc->dev, "controller did not halt (USBSTS %#x)\n", sts);
+}
+
+static int xhci_reset(struct usbblk_hc *hc)
+{
+	u32 val;
+	int ret;
+
+	usbblk_xhci_halt(hc);
+	if (!(op_readl(hc, XHCI_OP_USBSTS) & XHCI_STS_HCH))
+		return -EIO;
+
+	op_writel(hc, XHCI_OP_USBCMD, XHCI_CMD_HCRST);
+	/* Some controllers hang if the register is read right after HCRST. */
+	udelay(1);
+	ret = readl_poll_timeout(hc->op + XHCI_OP_USBCMD, val, !(val & XHCI_CMD_HCRST),
+				 1000, USBBLK_RESET_TIMEOUT_US);
+	if (ret) {
+		dev_err(hc->dev, "HCRST did not complete (USBCMD %#x)\n", val);
+		return ret;
+	}
+	ret = readl_poll_timeout(hc->op + XHCI_OP_USBSTS, val, !(val & XHCI_STS_CNR),
+				 1000, USBBLK_RESET_TIMEOUT_US);
+	if (ret)
+		dev_err(hc->dev, "controller not ready after reset (USBSTS %#x)\n", val);
+	return ret;
+}
+
+/* Which ports speak USB 2 and which USB 3 (7.2 Supported Protocol). */
+static void xhci_read_protocols(struct usbblk_hc *hc)
+{
+	u32 off = 0;
+
+	while ((off = xcap_find(hc, off, XHCI_XCAP_ID_PROTOCOL))) {
+		u32 w0 = readl(hc->regs + off);
+		u32 w2 = readl(hc->regs + off + 8);
+
+		if (usbblk_proto_apply(hc->port_major, hc->caps.max_ports, w0, w2))
+			dev_warn(hc->dev, "ignoring bad protocol capability %#x %#x\n", w0, w2);
+	}
+}
+
+/* With PPC, ports come out of reset unpowered: power them all. */
+static void xhci_power_ports(struct usbblk_hc *hc)
+{
+	unsigned int i;
+
+	if (!hc->caps.ppc)
+		return;
+	for (i = 1; i <= hc->caps.max_ports; i++) {
+		u32 portsc = usbblk_xhci_portsc(hc, i);
+
+		if (!(portsc & XHCI_PORTSC_PP))
+			op_writel(hc, XHCI_OP_PORTSC(i),
+				  (portsc & XHCI_PORTSC_KEEP) | XHCI_PORTSC_PP);
+	}
+	msleep(USBBLK_PORT_POWER_MS);
+}
+
+/**
+ * usbblk_xhci_portsc() - read a root port's PORTSC
+ * @hc:   the controller
+ * @port: 1-based port number, at most caps.max_ports
+ *
+ * Return: the register value.
+ */
+u32 usbblk_xhci_portsc(struct usbblk_hc *hc, unsigned int port)
+{
+	return op_readl(hc, XHCI_OP_PORTSC(port));
+}
+
+/**
+ * usbblk_xhci_init() - read the controller's facts, take it over and reset it
+ * @hc: the controller, with @regs and @mmio_len set
+ *
+ * Leaves the controller halted and reset, its root ports powered, and
+ * interrupts off.
+ *
+ * Return: 0 or a negative errno (-ENODEV when the registers do not look
+ * like an xHCI controller usbblk can drive).
+ */
+int usbblk_xhci_init(struct usbblk_hc *hc)
+{
+	struct usbblk_caps *c = &hc->caps;
+	u32 rtsoff, dboff;
+	int ret;
+
+	usbblk_caps_decode(c, readl(hc->regs + XHCI_CAP_CAPLENGTH),
+			   readl(hc->regs + XHCI_CAP_HCSPARAMS1),
+			   readl(hc->regs + XHCI_CAP_HCSPARAMS2),
+			   readl(hc->regs + XHCI_CAP_HCCPARAMS1));
+	ret = usbblk_caps_check(c, hc->mmio_len);
+	if (ret) {
+		dev_err(hc->dev, "not a usable xHCI controller (version %#x, caplength %#x)\n",
+			c->hci_version, c->caplength);
+		return ret;
+	}
+	hc->hcsparams1 = readl(hc->regs + XHCI_CAP_HCSPARAMS1);
+	hc->hcsparams2 = readl(hc->regs + XHCI_CAP_HCSPARAMS2);
+	hc->hcsparams3 = readl(hc->regs + XHCI_CAP_HCSPARAMS3);
+	hc->hccparams1 = readl(hc->regs + XHCI_CAP_HCCPARAMS1);
+	rtsoff = readl(hc->regs + XHCI_CAP_RTSOFF) & XHCI_RTSOFF_MASK;
+	dboff = readl(hc->regs + XHCI_CAP_DBOFF) & XHCI_DBOFF_MASK;
+	if (rtsoff + XHCI_RT_IR(1) > hc->mmio_len ||
+	    dboff + 4 * (c->max_slots + 1) > hc->mmio_len) {
+		dev_err(hc->dev, "runtime or doorbell registers outside the window\n");
+		return -ENODEV;
+	}
+	hc->op = hc->regs + c->caplength;
+	hc->rt = hc->regs + rtsoff;
+	hc->db = hc->regs + dboff;
+
+	ret = xhci_bios_handoff(hc);
+	if (ret)
+		return ret;
+	ret = xhci_reset(hc);
+	if (ret)
+		return ret;
+
+	hc->page_size = usbblk_pagesize_bytes(op_readl(hc, XHCI_OP_PAGESIZE));
+	if (!hc->page_size) {
+		dev_err(hc->dev, "PAGESIZE reports no page size\n");
+		return -ENODEV;
+	}
+	xhci_read_protocols(hc);
+	xhci_power_ports(hc);
+
+	dev_info(hc->dev,
+		 "xHCI %x.%02x: %u slots, %u ports, %u interrupters, %u scratchpads, %s-bit DMA, %u-byte contexts\n",
+		 c->hci_version >> 8, c->hci_version & 0xff, c->max_slots,
+		 c->max_ports, c->max_intrs, c->max_scratchpads,
+		 c->ac64 ? "64" : "32", c->csz ? 64 : 32);
+	return 0;
+}
+
+/**
+ * usbblk_xhci_irq() - hard interrupt handler
+ * @irq:  the IRQ
+ * @data: the controller
+ *
+ * Runs in hard interrupt context, also on PREEMPT_RT (the IRQ is
+ * requested with IRQF_ONESHOT, which is never force-threaded): it only
+ * acknowledges the interrupt and wakes the thread.
+ *
+ * Return: IRQ_NONE when the controller did not interrupt (shared INTx),
+ * else IRQ_WAKE_THREAD.
+ */
+irqreturn_t usbblk_xhci_irq(int irq, void *data)
+{
+	struct usbblk_hc *hc = data;
+	void __iomem *iman = hc->rt + XHCI_RT_IR(0) + XHCI_IR_IMAN;
+	u32 sts = readl(hc->op + XHCI_OP_USBSTS);
+
+	if (sts == ~0U || !(sts & (XHCI_STS_EINT | XHCI_STS_HSE)))
+		return IRQ_NONE;
+	/* RW1C: write back only the bits to clear. */
+	writel(sts & (XHCI_STS_EINT | XHCI_STS_HSE), hc->op + XHCI_OP_USBSTS);
+	writel(readl(iman) | XHCI_IMAN_IP, iman);
+	return IRQ_WAKE_THREAD;
+}
+
+/**
+ * usbblk_xhci_irq_thread() - threaded interrupt handler
+ * @irq:  the IRQ
+ * @data: the controller
+ *
+ * Runs as the IRQ thread (SCHED_FIFO): may sleep.  The event ring is not
+ * set up yet, so it has nothing to walk; a host system error is reported.
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t usbblk_xhci_irq_thread(int irq, void *data)
+{
+	struct usbblk_hc *hc = data;
+	u32 sts = readl(hc->op + XHCI_OP_USBSTS);
+
+	if (sts & (XHCI_STS_HSE | XHCI_STS_HCE))
+		dev_err(hc->dev, "host controller error (USBSTS %#x)\n", sts);
+	return IRQ_HANDLED;
+}
