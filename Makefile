@@ -82,7 +82,7 @@ dtbs: $(DTBO)
 
 # ---------------------------------------------------------------- programs
 # Static binaries for the guests: tools/ and selftests/, one per .c file.
-PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -I$(UAPI) \
+PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Werror -I$(UAPI) \
 	-I$(TOP)/tools/lib -I$(LINUX_SRC)/tools/testing/selftests
 PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/selftests/*.c)
 PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h)

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load and unload usbblk repeatedly (the guest helpers usbblk-load and
+ * usbblk-unload of tools/vm/run); after each load the controller node must
+ * answer ENUMERATE, after each unload it must be gone.  The runner checks
+ * dmesg afterwards.  USBBLK_CYCLES sets the count (default 20).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+#include "kselftest_harness.h"
+
+static const char *dev = "/dev/usbblk-hc0";
+
+static int enumerate_once(struct usbblk_enumerate *e)
+{
+	int fd = open(dev, O_RDONLY);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	memset(e, 0, sizeof(*e));
+	ret = ioctl(fd, USBBLK_IOC_ENUMERATE, e) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST(load_unload_cycles)
+{
+	const char *s = getenv("USBBLK_CYCLES");
+	int cycles = s ? atoi(s) : 20;
+	struct usbblk_enumerate first, e;
+	int i;
+
+	ASSERT_EQ(0, enumerate_once(&first)) TH_LOG("usbblk must be loaded at start");
+	for (i = 0; i < cycles; i++) {
+		ASSERT_EQ(0, system("usbblk-unload")) TH_LOG("cycle %d: unload", i);
+		ASSERT_NE(0, access(dev, F_OK)) TH_LOG("cycle %d: %s still there", i, dev);
+		ASSERT_EQ(0, system("usbblk-load")) TH_LOG("cycle %d: load", i);
+		ASSERT_EQ(0, enumerate_once(&e)) TH_LOG("cycle %d: ENUMERATE", i);
+		EXPECT_EQ(first.hc.hci_version, e.hc.hci_version);
+		EXPECT_EQ(first.nports, e.nports);
+		EXPECT_EQ(0, memcmp(first.ports, e.ports, sizeof(e.ports)))
+			TH_LOG("cycle %d: ports differ after reload", i);
+	}
+	ksft_print_msg("%d load/unload cycles\n", cycles);
+}
+
+static int sysfs_write(const char *bus, const char *file, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/usbblk/%s", bus, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -errno;
+}
+
+/* An open file gets ENODEV, never a crash, after the controller goes away. */
+TEST(open_file_survives_unbind)
+{
+	struct usbblk_enumerate e;
+	const char *bus;
+	char name[sizeof(e.hc.name)];
+	int fd;
+
+	fd = open(dev, O_RDONLY);
+	ASSERT_LE(0, fd);
+	memset(&e, 0, sizeof(e));
+	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_ENUMERATE, &e));
+	memcpy(name, e.hc.name, sizeof(name));
+	bus = e.hc.flags & USBBLK_HC_PCI ? "pci" : "platform";
+
+	ASSERT_EQ(0, sysfs_write(bus, "unbind", name));
+	EXPECT_NE(0, access(dev, F_OK));
+	memset(&e, 0, sizeof(e));
+	EXPECT_EQ(-1, ioctl(fd, USBBLK_IOC_ENUMERATE, &e));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+
+	ASSERT_EQ(0, sysfs_write(bus, "bind", name));
+	ASSERT_EQ(0, enumerate_once(&e)) TH_LOG("ENUMERATE after rebind");
+}
+
+TEST_HARNESS_MAIN
