@@ -17,6 +17,7 @@
 #define _UAPI_LINUX_USBBLK_H
 
 #include <linux/types.h>
+#include <linux/const.h>
 #include <linux/ioctl.h>
 
 #define USBBLK_IOC_MAGIC	0xB5
@@ -25,11 +26,11 @@
 #define USBBLK_MAX_PORTS	255
 
 /* struct usbblk_port.flags */
-#define USBBLK_PORT_CONNECTED	(1U << 0)	/* PORTSC.CCS */
-#define USBBLK_PORT_ENABLED	(1U << 1)	/* PORTSC.PED */
-#define USBBLK_PORT_POWERED	(1U << 2)	/* PORTSC.PP */
-#define USBBLK_PORT_USB3	(1U << 3)	/* port is in a USB 3 protocol range */
-#define USBBLK_PORT_OVERCURRENT	(1U << 4)	/* PORTSC.OCA */
+#define USBBLK_PORT_CONNECTED	_BITUL(0)	/* PORTSC.CCS */
+#define USBBLK_PORT_ENABLED	_BITUL(1)	/* PORTSC.PED */
+#define USBBLK_PORT_POWERED	_BITUL(2)	/* PORTSC.PP */
+#define USBBLK_PORT_USB3	_BITUL(3)	/* port is in a USB 3 protocol range */
+#define USBBLK_PORT_OVERCURRENT	_BITUL(4)	/* PORTSC.OCA */
 
 /**
  * struct usbblk_port - the state of one root port
@@ -49,11 +50,11 @@ struct usbblk_port {
 };
 
 /* struct usbblk_hc_info.flags */
-#define USBBLK_HC_AC64		(1U << 0)	/* HCCPARAMS1.AC64: 64-bit DMA */
-#define USBBLK_HC_CSZ64		(1U << 1)	/* HCCPARAMS1.CSZ: 64-byte contexts */
-#define USBBLK_HC_PCI		(1U << 2)	/* bound through PCI */
-#define USBBLK_HC_OF		(1U << 3)	/* bound through device tree */
-#define USBBLK_HC_RUNNING	(1U << 4)	/* USBCMD.RS set, USBSTS.HCH clear */
+#define USBBLK_HC_AC64		_BITUL(0)	/* HCCPARAMS1.AC64: 64-bit DMA */
+#define USBBLK_HC_CSZ64		_BITUL(1)	/* HCCPARAMS1.CSZ: 64-byte contexts */
+#define USBBLK_HC_PCI		_BITUL(2)	/* bound through PCI */
+#define USBBLK_HC_OF		_BITUL(3)	/* bound through device tree */
+#define USBBLK_HC_RUNNING	_BITUL(4)	/* USBCMD.RS set, USBSTS.HCH clear */
 
 /**
  * struct usbblk_hc_info - the facts of one xHCI controller
