@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for drivers/usbblk/ring.c: cycle bits, link TRBs, capacity,
+ * TD building (64 KiB splitting, TD Size), event ring consumption.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bitfield.h>
+#include "ring.h"
+#include "kselftest_harness.h"
+
+#define RING_DMA	0x12340000ULL
+
+static u32 w(const struct usbblk_ring *r, unsigned int i, unsigned int word)
+{
+	return usbblk_trb_read(&r->trbs[i], word);
+}
+
+FIXTURE(ring) {
+	struct usbblk_trb trbs[16];
+	struct usbblk_ring r;
+};
+
+FIXTURE_SETUP(ring)
+{
+	usbblk_ring_init(&self->r, self->trbs, RING_DMA, 16, true);
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+}
+
+TEST_F(ring, init_has_link_back)
+{
+	struct usbblk_ring *r = &self->r;
+
+	EXPECT_EQ(TRB_TYPE_LINK, FIELD_GET(TRB_TYPE, w(r, 15, 3)));
+	EXPECT_TRUE(w(r, 15, 3) & TRB_TC);
+	EXPECT_EQ(0, w(r, 15, 3) & TRB_CYCLE);	/* not handed over yet */
+	EXPECT_EQ((u32)RING_DMA, w(r, 15, 0));
+	EXPECT_EQ(0, w(r, 15, 1));
+	EXPECT_EQ(1, r->cycle);
+	EXPECT_EQ(14, usbblk_ring_free(r));
+}
+
+TEST_F(ring, dma_and_index)
+{
+	struct usbblk_ring *r = &self->r;
+
+	EXPECT_EQ(RING_DMA + 5 * 16, usbblk_ring_dma(r, 5));
+	EXPECT_EQ(5, usbblk_ring_index(r, RING_DMA + 5 * 16));
+	EXPECT_EQ(-ERANGE, usbblk_ring_index(r, RING_DMA + 5 * 16 + 4));
+	EXPECT_EQ(-ERANGE, usbblk_ring_index(r, RING_DMA - 16));
+	EXPECT_EQ(-ERANGE, usbblk_ring_index(r, RING_DMA + 16 * 16));
+	EXPECT_EQ(15, usbblk_ring_index(r, RING_DMA + 15 * 16));
+}
+
+TEST_F(ring, first_trb_waits_for_commit)
+{
+	struct usbblk_ring *r = &self->r;
+	unsigned int a, b;
+
+	a = usbblk_ring_enqueue(r, 0x1000, 8, FIELD_PREP(TRB_TYPE, TRB_TYPE_NORMAL) |
+				TRB_CHAIN, true);
+	b = usbblk_ring_enqueue(r, 0x2000, 8, FIELD_PREP(TRB_TYPE, TRB_TYPE_NORMAL) |
+				TRB_IOC, false);
+	EXPECT_EQ(0, a);
+	EXPECT_EQ(1, b);
+	EXPECT_EQ(0, w(r, a, 3) & TRB_CYCLE);	/* controller must not run yet */
+	EXPECT_EQ(1, w(r, b, 3) & TRB_CYCLE);
+	usbblk_ring_commit(r, a);
+	EXPECT_EQ(1, w(r, a, 3) & TRB_CYCLE);
+	EXPECT_TRUE(w(r, a, 3) & TRB_CHAIN);
+	EXPECT_EQ(0x1000, w(r, a, 0));
+	EXPECT_EQ(12, usbblk_ring_free(r));
+}
+
+TEST_F(ring, wrap_through_link_toggles_cycle)
+{
+	struct usbblk_ring *r = &self->r;
+	struct usbblk_td td = { 0 };
+	unsigned int i, idx;
+
+	/* fill and retire 14 single-TRB TDs: enqueue reaches the link */
+	for (i = 0; i < 14; i++) {
+		idx = usbblk_ring_enqueue(r, i, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_NOOP), true);
+		usbblk_ring_commit(r, idx);
+		td.first = td.last = idx;
+		td.ntrbs = 1;
+		usbblk_ring_retire(r, &td);
+	}
+	EXPECT_EQ(14, r->enq);
+	idx = usbblk_ring_enqueue(r, 99, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_NOOP), false);
+	EXPECT_EQ(14, idx);
+	/* the link is handed over with the old cycle, the new cycle is 0 */
+	EXPECT_EQ(1, w(r, 15, 3) & TRB_CYCLE);
+	EXPECT_EQ(0, r->cycle);
+	EXPECT_EQ(0, r->enq);
+	idx = usbblk_ring_enqueue(r, 100, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_NOOP), false);
+	EXPECT_EQ(0, idx);
+	EXPECT_EQ(0, w(r, 0, 3) & TRB_CYCLE);
+}
+
+TEST_F(ring, td_wraps_with_chain_on_link)
+{
+	struct usbblk_ring *r = &self->r;
+	struct usbblk_seg seg = { .addr = 0x100000, .len = 3 * 512 };
+	struct usbblk_seg segs[3] = {
+		{ 0x200000, 512 }, { 0x300000, 512 }, { 0x400000, 512 },
+	};
+	struct usbblk_td td;
+	unsigned int i;
+
+	/* move to index 13: two TRBs before the link */
+	for (i = 0; i < 13; i++) {
+		struct usbblk_td one;
+
+		ASSERT_EQ(0, usbblk_ring_queue_td(r, &seg, 0, 512, &one));
+		usbblk_ring_commit(r, one.first);
+		usbblk_ring_retire(r, &one);
+	}
+	ASSERT_EQ(13, r->enq);
+	ASSERT_EQ(0, usbblk_ring_queue_td(r, segs, 3, 512, &td));
+	EXPECT_EQ(13, td.first);
+	EXPECT_EQ(0, td.last);
+	EXPECT_EQ(3, td.ntrbs);
+	EXPECT_EQ(1536, td.len);
+	EXPECT_TRUE(w(r, 15, 3) & TRB_CHAIN);	/* the TD goes on after the link */
+	EXPECT_TRUE(usbblk_td_contains(r, &td, 13));
+	EXPECT_TRUE(usbblk_td_contains(r, &td, 14));
+	EXPECT_TRUE(usbblk_td_contains(r, &td, 0));
+	EXPECT_FALSE(usbblk_td_contains(r, &td, 15));	/* the link */
+	EXPECT_FALSE(usbblk_td_contains(r, &td, 1));
+	EXPECT_FALSE(usbblk_td_contains(r, &td, 12));
+	EXPECT_EQ(1024, usbblk_td_bytes_before(r, &td, 0));
+	EXPECT_EQ(512, usbblk_td_bytes_before(r, &td, 14));
+	/* last TRB: IOC, no chain, TD size 0; others: ISP + chain */
+	EXPECT_TRUE(w(r, 0, 3) & TRB_IOC);
+	EXPECT_FALSE(w(r, 0, 3) & TRB_CHAIN);
+	EXPECT_EQ(0, FIELD_GET(TRB_TD_SIZE, w(r, 0, 2)));
+	EXPECT_EQ(2, FIELD_GET(TRB_TD_SIZE, w(r, 13, 2)));
+	EXPECT_EQ(1, FIELD_GET(TRB_TD_SIZE, w(r, 14, 2)));
+	EXPECT_TRUE(w(r, 13, 3) & TRB_ISP);
+	usbblk_ring_retire(r, &td);
+	EXPECT_EQ(1, r->deq);
+	EXPECT_EQ(14, usbblk_ring_free(r));
+}
+
+TEST_F(ring, full_ring_refuses)
+{
+	struct usbblk_ring *r = &self->r;
+	struct usbblk_seg seg = { 0x10000, 14 * 4096 };
+	struct usbblk_seg big = { 0x10000, 15 * 4096 };
+	struct usbblk_td td;
+
+	/* 15 pages in one 64 KiB-aligned run: 1 TRB... use unaligned start */
+	big.addr = 0xff00;
+	EXPECT_EQ(2, usbblk_td_count_trbs(&big, 1));
+	seg.addr = 0;
+	seg.len = 0x10000 * 15;	/* 15 TRBs > 14 free */
+	EXPECT_EQ(-ENOSPC, usbblk_ring_queue_td(r, &seg, 1, 512, &td));
+	EXPECT_EQ(0, r->enq);
+	EXPECT_EQ(0, r->used);
+	seg.len = 0x10000 * 14;
+	EXPECT_EQ(0, usbblk_ring_queue_td(r, &seg, 1, 512, &td));
+	EXPECT_EQ(0, usbblk_ring_free(r));
+	EXPECT_EQ(-ENOSPC, usbblk_ring_queue_td(r, &seg, 0, 512, &td));
+}
+
+TEST(chunk_64k_boundary)
+{
+	EXPECT_EQ(0x10000, usbblk_trb_chunk(0x0, 0x20000));
+	EXPECT_EQ(0x100, usbblk_trb_chunk(0xff00, 0x20000));
+	EXPECT_EQ(0x80, usbblk_trb_chunk(0xff00, 0x80));
+	EXPECT_EQ(0x10000, usbblk_trb_chunk(0x1230000, 0x10000));
+	EXPECT_EQ(1, usbblk_trb_chunk(0xffffffff, 5));
+	EXPECT_EQ(0x8000, usbblk_trb_chunk(0x100008000ULL, 0x10000));
+}
+
+TEST(td_build_splits_and_sizes)
+{
+	struct usbblk_trb trbs[64];
+	struct usbblk_ring r;
+	/* 4 KiB pages, the second crossing a 64 KiB boundary */
+	struct usbblk_seg segs[3] = {
+		{ 0x0000a000, 4096 }, { 0x0001f800, 4096 }, { 0x00050000, 0x20000 },
+	};
+	struct usbblk_td td;
+	u32 total = 0, sum = 0;
+	unsigned int i, idx;
+
+	usbblk_ring_init(&r, trbs, 0x9000, 64, true);
+	ASSERT_EQ(0, usbblk_ring_queue_td(&r, segs, 3, 1024, &td));
+	EXPECT_EQ(5, td.ntrbs);		/* 1 + 2 (split) + 2 (two 64 KiB) */
+	EXPECT_EQ(4096 + 4096 + 0x20000, td.len);
+	for (i = 0; i < td.ntrbs; i++) {
+		u64 a = w(&r, i, 0) | (u64)w(&r, i, 1) << 32;
+		u32 l = FIELD_GET(TRB_LEN, w(&r, i, 2));
+
+		/* never crosses 64 KiB */
+		EXPECT_EQ(a >> 16, (a + l - 1) >> 16);
+		total += l;
+		EXPECT_EQ(TRB_TYPE_NORMAL, FIELD_GET(TRB_TYPE, w(&r, i, 3)));
+	}
+	EXPECT_EQ(td.len, total);
+	EXPECT_EQ(0x1f800, w(&r, 1, 0));
+	EXPECT_EQ(0x800, FIELD_GET(TRB_LEN, w(&r, 1, 2)));
+	EXPECT_EQ(0x20000, w(&r, 2, 0));
+	EXPECT_EQ(0x800, FIELD_GET(TRB_LEN, w(&r, 2, 2)));
+	/* TD Size: packets left after each TRB, clamped to 31, last 0 */
+	for (idx = 0; idx < td.ntrbs; idx++) {
+		u32 l = FIELD_GET(TRB_LEN, w(&r, idx, 2));
+		u32 left;
+
+		sum += l;
+		left = td.len - sum;
+		EXPECT_EQ(idx == td.ntrbs - 1 ? 0 : (left + 1023) / 1024 > 31 ? 31 :
+			  (left + 1023) / 1024, FIELD_GET(TRB_TD_SIZE, w(&r, idx, 2)));
+	}
+}
+
+TEST(td_size)
+{
+	EXPECT_EQ(0, usbblk_td_size(0, 512));
+	EXPECT_EQ(1, usbblk_td_size(1, 512));
+	EXPECT_EQ(1, usbblk_td_size(512, 512));
+	EXPECT_EQ(2, usbblk_td_size(513, 512));
+	EXPECT_EQ(31, usbblk_td_size(1 << 20, 512));
+	EXPECT_EQ(0, usbblk_td_size(100, 0));
+}
+
+TEST(set_deq_forgets_tds)
+{
+	struct usbblk_trb trbs[8];
+	struct usbblk_ring r;
+	struct usbblk_seg s = { 0x1000, 512 };
+	struct usbblk_td td;
+
+	usbblk_ring_init(&r, trbs, 0x9000, 8, true);
+	ASSERT_EQ(0, usbblk_ring_queue_td(&r, &s, 1, 512, &td));
+	ASSERT_EQ(0, usbblk_ring_queue_td(&r, &s, 1, 512, &td));
+	EXPECT_EQ(4, usbblk_ring_free(&r));
+	usbblk_ring_set_deq(&r, r.enq);
+	EXPECT_EQ(6, usbblk_ring_free(&r));
+	EXPECT_EQ(2, r.deq);
+}
+
+TEST(event_ring_consumes_by_cycle)
+{
+	struct usbblk_trb ev[4];
+	struct usbblk_ring r;
+	unsigned int i;
+
+	usbblk_ring_init(&r, ev, 0x8000, 4, false);
+	EXPECT_FALSE(usbblk_evring_ready(&r));
+	/* the controller writes 4 events with cycle 1, then wraps to 0 */
+	for (i = 0; i < 4; i++)
+		ev[i].w[3] = cpu_to_le32(TRB_CYCLE | FIELD_PREP(TRB_TYPE, TRB_TYPE_PORT_EV));
+	for (i = 0; i < 4; i++) {
+		EXPECT_TRUE(usbblk_evring_ready(&r));
+		usbblk_evring_advance(&r);
+	}
+	EXPECT_EQ(0, r.deq);
+	EXPECT_EQ(0, r.cycle);
+	EXPECT_FALSE(usbblk_evring_ready(&r));	/* old cycle-1 TRB is stale */
+	ev[0].w[3] = cpu_to_le32(FIELD_PREP(TRB_TYPE, TRB_TYPE_PORT_EV));
+	EXPECT_TRUE(usbblk_evring_ready(&r));
+}
+
+TEST_HARNESS_MAIN
