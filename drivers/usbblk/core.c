@@ -45,6 +45,13 @@ struct usbblk_hc *usbblk_hc_alloc(struct device *dev, void __iomem *regs,
 	hc->id = -1;
 	kref_init(&hc->ref);
 	init_rwsem(&hc->gone_lock);
+	spin_lock_init(&hc->lock);
+	mutex_init(&hc->cmd_mutex);
+	init_completion(&hc->cmd_done);
+	mutex_init(&hc->enum_lock);
+	INIT_LIST_HEAD(&hc->devices);
+	INIT_WORK(&hc->port_work, usbblk_port_work);
+	INIT_DELAYED_WORK(&hc->hub_work, usbblk_hub_work);
 	return hc;
 }
 
@@ -117,13 +124,16 @@ static void usbblk_debugfs_add(struct usbblk_hc *hc)
  * @hc: from usbblk_hc_alloc(), its registers mapped
  *
  * Resets the controller, sets the DMA mask its addressing allows,
- * requests the threaded IRQ and registers /dev/usbblk-hcN.  On failure
- * everything done here is undone; the caller still owns its reference.
+ * requests the threaded IRQ, starts the controller, registers
+ * /dev/usbblk-hcN and starts the first scan of the ports (which goes on
+ * in the background; ENUMERATE waits for it).  On failure everything done
+ * here is undone; the caller still owns its reference.
  *
  * Return: 0 or a negative errno.
  */
 int usbblk_hc_probe(struct usbblk_hc *hc)
 {
+	unsigned int port;
 	int ret;
 
 	ret = usbblk_xhci_init(hc);
@@ -138,27 +148,42 @@ int usbblk_hc_probe(struct usbblk_hc *hc)
 		return ret;
 	}
 
-	ret = request_threaded_irq(hc->irq, usbblk_xhci_irq, usbblk_xhci_irq_thread,
+	hc->wq = alloc_ordered_workqueue("usbblk-%s", 0, dev_name(hc->dev));
+	if (!hc->wq)
+		return -ENOMEM;
+
+	ret = request_threaded_irq(hc->irq, usbblk_xhci_irq, usbblk_event_thread,
 				   IRQF_ONESHOT | hc->irq_flags, "usbblk", hc);
 	if (ret) {
 		dev_err(hc->dev, "cannot request IRQ %d: %d\n", hc->irq, ret);
-		return ret;
+		goto err_wq;
 	}
+
+	ret = usbblk_xhci_start(hc);
+	if (ret)
+		goto err_irq;
 
 	ret = ida_alloc(&usbblk_hc_ida, GFP_KERNEL);
 	if (ret < 0)
-		goto err_irq;
+		goto err_stop;
 	hc->id = ret;
 
 	ret = usbblk_ctl_register(hc);
 	if (ret)
-		goto err_irq;
+		goto err_stop;
 
 	usbblk_debugfs_add(hc);
+	for (port = 1; port <= hc->caps.max_ports; port++)
+		set_bit(port, hc->port_changed);
+	queue_work(hc->wq, &hc->port_work);
 	return 0;
 
+err_stop:
+	usbblk_xhci_stop(hc);
 err_irq:
 	free_irq(hc->irq, hc);
+err_wq:
+	destroy_workqueue(hc->wq);
 	return ret;
 }
 
@@ -166,8 +191,10 @@ err_irq:
  * usbblk_hc_remove() - take a controller down
  * @hc: a controller usbblk_hc_probe() brought up
  *
- * Waits for the files that are inside a call, marks the controller gone,
- * halts it and frees its IRQ.  Drops the bus device's reference.
+ * Removes the device node, waits for the files that are inside a call,
+ * marks the controller gone, tears every USB device down (disabling its
+ * slot, failing its transfers), halts and resets the controller, frees
+ * its IRQ and memory.  Drops the bus device's reference.
  */
 void usbblk_hc_remove(struct usbblk_hc *hc)
 {
@@ -177,8 +204,14 @@ void usbblk_hc_remove(struct usbblk_hc *hc)
 	up_write(&hc->gone_lock);
 
 	debugfs_remove_recursive(hc->debugfs);
+	cancel_delayed_work_sync(&hc->hub_work);
+	flush_work(&hc->port_work);
+	usbblk_enum_remove_all(hc);
+	/* no more interrupts: no more port work can be queued */
 	usbblk_xhci_halt(hc);
 	free_irq(hc->irq, hc);
+	destroy_workqueue(hc->wq);
+	usbblk_xhci_stop(hc);
 	usbblk_hc_put(hc);
 }
 

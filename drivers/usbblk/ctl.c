@@ -56,6 +56,9 @@ static void usbblk_fill_hc_info(struct usbblk_hc *hc, struct usbblk_hc_info *inf
 static long usbblk_ioc_enumerate(struct usbblk_hc *hc, void __user *argp)
 {
 	struct usbblk_enumerate *e;
+	struct usbblk_device_info __user *devs;
+	u32 flags, max_devices, ndevices;
+	u64 devices;
 	unsigned int i;
 	long ret;
 
@@ -66,10 +69,14 @@ static long usbblk_ioc_enumerate(struct usbblk_hc *hc, void __user *argp)
 		ret = -EFAULT;
 		goto out;
 	}
-	if (e->flags || memchr_inv(e->reserved, 0, sizeof(e->reserved))) {
+	if ((e->flags & ~USBBLK_ENUM_FLAGS) || memchr_inv(e->reserved, 0, sizeof(e->reserved))) {
 		ret = -EINVAL;
 		goto out;
 	}
+	flags = e->flags;
+	max_devices = e->max_devices;
+	devices = e->devices;
+	devs = u64_to_user_ptr(devices);
 	/* From here on, everything copied out comes from this zeroed buffer. */
 	memset(e, 0, sizeof(*e));
 
@@ -81,13 +88,22 @@ static long usbblk_ioc_enumerate(struct usbblk_hc *hc, void __user *argp)
 		ret = -ENODEV;
 		goto out;
 	}
+	if (!(flags & USBBLK_ENUM_NO_RESCAN))
+		usbblk_enum_rescan(hc);
 	usbblk_fill_hc_info(hc, &e->hc);
 	e->nports = hc->caps.max_ports;
 	for (i = 0; i < e->nports; i++)
 		usbblk_port_decode(&e->ports[i], i + 1, usbblk_xhci_portsc(hc, i + 1),
 				   hc->port_major[i]);
+	ret = usbblk_enum_fill(hc, devs, max_devices, &ndevices);
 	up_read(&hc->gone_lock);
+	if (ret)
+		goto out;
 
+	e->flags = flags;
+	e->devices = devices;
+	e->max_devices = max_devices;
+	e->ndevices = ndevices;
 	ret = copy_to_user(argp, e, sizeof(*e)) ? -EFAULT : 0;
 out:
 	kfree(e);

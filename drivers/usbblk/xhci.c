@@ -10,7 +10,12 @@
  */
 #include <linux/bitfield.h>
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
 
 #include "usbblk.h"
 #include "xhci-regs.h"
@@ -251,21 +256,227 @@ irqreturn_t usbblk_xhci_irq(int irq, void *data)
 }
 
 /**
- * usbblk_xhci_irq_thread() - threaded interrupt handler
- * @irq:  the IRQ
- * @data: the controller
+ * usbblk_xhci_port_write() - write PORTSC without clobbering it
+ * @hc:     the controller
+ * @port:   1-based root port
+ * @portsc: the value last read
+ * @set:    the bits to write as 1: RW1C change bits to clear, PR, PP, ...
  *
- * Runs as the IRQ thread (SCHED_FIFO): may sleep.  The event ring is not
- * set up yet, so it has nothing to walk; a host system error is reported.
- *
- * Return: IRQ_HANDLED.
+ * Writes back only the bits that keep their value (so PED, which a 1
+ * would disable, and change bits not in @set are written as 0).
  */
-irqreturn_t usbblk_xhci_irq_thread(int irq, void *data)
+void usbblk_xhci_port_write(struct usbblk_hc *hc, unsigned int port, u32 portsc, u32 set)
 {
-	struct usbblk_hc *hc = data;
-	u32 sts = readl(hc->op + XHCI_OP_USBSTS);
+	op_writel(hc, XHCI_OP_PORTSC(port), (portsc & XHCI_PORTSC_KEEP) | set);
+}
 
-	if (sts & (XHCI_STS_HSE | XHCI_STS_HCE))
-		dev_err(hc->dev, "host controller error (USBSTS %#x)\n", sts);
-	return IRQ_HANDLED;
+/**
+ * usbblk_xhci_ring_db() - ring a doorbell
+ * @hc:     the controller
+ * @slot:   0 for the command ring, else a device slot
+ * @target: 0 for the command ring, else the endpoint's device context index
+ */
+void usbblk_xhci_ring_db(struct usbblk_hc *hc, unsigned int slot, unsigned int target)
+{
+	/* the TRBs must be visible before the controller looks */
+	wmb();
+	writel(target, hc->db + 4 * slot);
+}
+
+static unsigned int imod_ns;
+module_param(imod_ns, uint, 0444);
+MODULE_PARM_DESC(imod_ns,
+		 "interrupt moderation interval in ns (0 = an interrupt per event, lowest latency)");
+
+static void xhci_free_scratchpads(struct usbblk_hc *hc)
+{
+	unsigned int i;
+
+	if (!hc->sp_bufs)
+		return;
+	for (i = 0; i < hc->caps.max_scratchpads; i++)
+		if (hc->sp_bufs[i])
+			dma_free_coherent(hc->dev, hc->page_size, hc->sp_bufs[i], hc->sp_dma[i]);
+	dma_free_coherent(hc->dev, hc->caps.max_scratchpads * sizeof(u64), hc->sp_array,
+			  hc->sp_array_dma);
+	kfree(hc->sp_bufs);
+	kfree(hc->sp_dma);
+	hc->sp_bufs = NULL;
+}
+
+/* 4.20: the controller's private memory, pointed to by DCBAA[0]. */
+static int xhci_alloc_scratchpads(struct usbblk_hc *hc)
+{
+	unsigned int i, n = hc->caps.max_scratchpads;
+
+	if (!n)
+		return 0;
+	hc->sp_array = dma_alloc_coherent(hc->dev, n * sizeof(u64), &hc->sp_array_dma,
+					  GFP_KERNEL);
+	hc->sp_bufs = kcalloc(n, sizeof(*hc->sp_bufs), GFP_KERNEL);
+	hc->sp_dma = kcalloc(n, sizeof(*hc->sp_dma), GFP_KERNEL);
+	if (!hc->sp_array || !hc->sp_bufs || !hc->sp_dma)
+		goto err;
+	for (i = 0; i < n; i++) {
+		/* page_size-aligned: dma_alloc_coherent aligns to the allocation's order */
+		hc->sp_bufs[i] = dma_alloc_coherent(hc->dev, hc->page_size, &hc->sp_dma[i],
+						    GFP_KERNEL);
+		if (!hc->sp_bufs[i])
+			goto err;
+		hc->sp_array[i] = cpu_to_le64(hc->sp_dma[i]);
+	}
+	hc->dcbaa[0] = cpu_to_le64(hc->sp_array_dma);
+	return 0;
+err:
+	if (hc->sp_array && hc->sp_bufs) {
+		xhci_free_scratchpads(hc);
+	} else {
+		if (hc->sp_array)
+			dma_free_coherent(hc->dev, n * sizeof(u64), hc->sp_array,
+					  hc->sp_array_dma);
+		kfree(hc->sp_bufs);
+		kfree(hc->sp_dma);
+		hc->sp_bufs = NULL;
+	}
+	return -ENOMEM;
+}
+
+static void xhci_free_mem(struct usbblk_hc *hc)
+{
+	xhci_free_scratchpads(hc);
+	if (hc->erst)
+		dma_free_coherent(hc->dev, 64, hc->erst, hc->erst_dma);
+	if (hc->ev_ring.trbs)
+		dma_free_coherent(hc->dev, USBBLK_EVENT_TRBS * USBBLK_TRB_SIZE,
+				  hc->ev_ring.trbs, hc->ev_ring.dma);
+	if (hc->cmd_ring.trbs)
+		dma_free_coherent(hc->dev, USBBLK_RING_TRBS * USBBLK_TRB_SIZE,
+				  hc->cmd_ring.trbs, hc->cmd_ring.dma);
+	if (hc->dcbaa)
+		dma_free_coherent(hc->dev, PAGE_SIZE, hc->dcbaa, hc->dcbaa_dma);
+	dma_pool_destroy(hc->ring_pool);
+	dma_pool_destroy(hc->ctx_pool);
+	hc->erst = NULL;
+	hc->ev_ring.trbs = NULL;
+	hc->cmd_ring.trbs = NULL;
+	hc->dcbaa = NULL;
+	hc->ring_pool = NULL;
+	hc->ctx_pool = NULL;
+}
+
+/*
+ * Alignment and boundary rules (xHCI 6, table 6-1), all met by one page of
+ * dma_alloc_coherent() or by the pools' parameters:
+ *   DCBAA 64 B, page boundary; rings 64 B, 64 KiB boundary; ERST 64 B;
+ *   contexts 64 B (32 B for 32-byte contexts), page boundary.
+ */
+static int xhci_alloc_mem(struct usbblk_hc *hc)
+{
+	struct usbblk_trb *trbs;
+	dma_addr_t dma;
+
+	hc->ctx_size = hc->caps.csz ? 64 : 32;
+	/* input context: input control context + slot + 31 endpoints */
+	hc->ctx_pool = dma_pool_create("usbblk-ctx", hc->dev, 33 * hc->ctx_size, 64,
+				       hc->page_size);
+	hc->ring_pool = dma_pool_create("usbblk-ring", hc->dev,
+					USBBLK_RING_TRBS * USBBLK_TRB_SIZE,
+					USBBLK_RING_TRBS * USBBLK_TRB_SIZE, SZ_64K);
+	hc->dcbaa = dma_alloc_coherent(hc->dev, PAGE_SIZE, &hc->dcbaa_dma, GFP_KERNEL);
+	if (!hc->ctx_pool || !hc->ring_pool || !hc->dcbaa)
+		goto err;
+
+	trbs = dma_alloc_coherent(hc->dev, USBBLK_RING_TRBS * USBBLK_TRB_SIZE, &dma,
+				  GFP_KERNEL);
+	if (!trbs)
+		goto err;
+	usbblk_ring_init(&hc->cmd_ring, trbs, dma, USBBLK_RING_TRBS, true);
+
+	trbs = dma_alloc_coherent(hc->dev, USBBLK_EVENT_TRBS * USBBLK_TRB_SIZE, &dma,
+				  GFP_KERNEL);
+	if (!trbs)
+		goto err;
+	usbblk_ring_init(&hc->ev_ring, trbs, dma, USBBLK_EVENT_TRBS, false);
+
+	hc->erst = dma_alloc_coherent(hc->dev, 64, &hc->erst_dma, GFP_KERNEL);
+	if (!hc->erst)
+		goto err;
+	/* one segment: base address, then size in word 2 */
+	hc->erst[0] = cpu_to_le64(hc->ev_ring.dma);
+	hc->erst[1] = cpu_to_le64(USBBLK_EVENT_TRBS);
+
+	if (xhci_alloc_scratchpads(hc))
+		goto err;
+	return 0;
+err:
+	xhci_free_mem(hc);
+	return -ENOMEM;
+}
+
+/**
+ * usbblk_xhci_start() - set up the run state and start the controller
+ * @hc: a controller usbblk_xhci_init() reset
+ *
+ * DCBAA, scratchpads, command ring, interrupter 0 with its event ring,
+ * then USBCMD.RS and .INTE (4.2).  The IRQ must be requested already.
+ *
+ * Return: 0 or a negative errno (everything undone).
+ */
+int usbblk_xhci_start(struct usbblk_hc *hc)
+{
+	void __iomem *ir = hc->rt + XHCI_RT_IR(0);
+	u32 sts;
+	int ret;
+
+	ret = xhci_alloc_mem(hc);
+	if (ret)
+		return ret;
+
+	op_writel(hc, XHCI_OP_CONFIG, FIELD_PREP(XHCI_CONFIG_MAX_SLOTS_EN,
+						 min_t(u32, hc->caps.max_slots,
+						       USBBLK_MAX_SLOTS - 1)));
+	lo_hi_writeq(hc->dcbaa_dma, hc->op + XHCI_OP_DCBAAP);
+	/* command ring: dequeue pointer with the ring cycle state (RCS) */
+	lo_hi_writeq(hc->cmd_ring.dma | hc->cmd_ring.cycle, hc->op + XHCI_OP_CRCR);
+
+	writel(1, ir + XHCI_IR_ERSTSZ);
+	lo_hi_writeq(hc->ev_ring.dma, ir + XHCI_IR_ERDP);
+	lo_hi_writeq(hc->erst_dma, ir + XHCI_IR_ERSTBA);	/* last: 5.5.2.3.2 */
+	writel(FIELD_PREP(GENMASK(15, 0), imod_ns / 250), ir + XHCI_IR_IMOD);
+	writel(XHCI_IMAN_IE | XHCI_IMAN_IP, ir + XHCI_IR_IMAN);
+
+	op_writel(hc, XHCI_OP_USBSTS, XHCI_STS_EINT | XHCI_STS_PCD | XHCI_STS_HSE);
+	op_writel(hc, XHCI_OP_USBCMD, XHCI_CMD_RUN | XHCI_CMD_INTE | XHCI_CMD_HSEE);
+	ret = readl_poll_timeout(hc->op + XHCI_OP_USBSTS, sts, !(sts & XHCI_STS_HCH),
+				 100, USBBLK_HALT_TIMEOUT_US);
+	if (ret) {
+		dev_err(hc->dev, "controller did not start (USBSTS %#x)\n", sts);
+		usbblk_xhci_halt(hc);
+		xhci_free_mem(hc);
+		return ret;
+	}
+	hc->running = true;
+	dev_dbg(hc->dev, "running, IMOD %u ns\n", imod_ns);
+	return 0;
+}
+
+/**
+ * usbblk_xhci_stop() - halt the controller and free its run state
+ * @hc: the controller
+ *
+ * After this the controller touches no memory; every device must be
+ * gone already.
+ */
+void usbblk_xhci_stop(struct usbblk_hc *hc)
+{
+	void __iomem *ir = hc->rt + XHCI_RT_IR(0);
+
+	usbblk_xhci_halt(hc);
+	writel(XHCI_IMAN_IP, ir + XHCI_IR_IMAN);
+	if (hc->running) {
+		/* a reset makes the controller forget every pointer into our memory */
+		xhci_reset(hc);
+		xhci_free_mem(hc);
+	}
+	hc->running = false;
 }

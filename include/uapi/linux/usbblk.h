@@ -90,29 +90,124 @@ struct usbblk_hc_info {
 	char name[32];
 };
 
+/* struct usbblk_device_info.state */
+#define USBBLK_DEV_FAILED	0	/* enumeration failed: see @error */
+#define USBBLK_DEV_ADDRESSED	1	/* addressed, descriptors read, left alone */
+#define USBBLK_DEV_CONFIGURED	2	/* configured and driven by usbblk */
+
+/* struct usbblk_device_info.flags */
+#define USBBLK_DEV_MASS_STORAGE	_BITUL(0)	/* interface 08/06/50: SCSI over BOT */
+#define USBBLK_DEV_HUB		_BITUL(1)	/* a hub; its ports are scanned */
+
+/** USBBLK_MAX_TIERS - hub tiers below a root port (the route string has 5) */
+#define USBBLK_MAX_TIERS	5
+
+/**
+ * struct usbblk_device_info - one USB device usbblk has seen
+ * @root_port:		the root port it is (or its hubs are) connected to
+ * @depth:		hubs between it and the root port (0 = on the root port)
+ * @speed:		enum usb_device_speed
+ * @slot_id:		its xHCI device slot (0 when it has none)
+ * @path:		port numbers from the root: @path[0] = @root_port, then
+ *			the hub ports, @depth + 1 entries used; e.g. 5.2 is
+ *			port 2 of a hub on root port 5
+ * @state:		USBBLK_DEV_*
+ * @flags:		USBBLK_DEV_* bits
+ * @route:		the xHCI route string (hub ports, 4 bits a tier)
+ * @vendor_id:		idVendor
+ * @product_id:		idProduct
+ * @bcd_device:		bcdDevice
+ * @bcd_usb:		bcdUSB
+ * @dev_class:		bDeviceClass
+ * @dev_subclass:	bDeviceSubClass
+ * @dev_protocol:	bDeviceProtocol
+ * @num_configs:	bNumConfigurations
+ * @if_class:		bInterfaceClass of the interface usbblk looked at (the
+ *			mass-storage one if there is one, else the first)
+ * @if_subclass:	its bInterfaceSubClass
+ * @if_protocol:	its bInterfaceProtocol
+ * @if_number:		its bInterfaceNumber
+ * @config_value:	bConfigurationValue of the configuration set, 0 if none
+ * @__pad0:		zero
+ * @error:		0, or the (positive) errno enumeration failed with
+ * @enum_ns:		time from the connect event to the end of enumeration
+ *			(configured, or addressed for devices left alone), ns
+ * @manufacturer:	string descriptors, UTF-8, NUL-terminated, "" if none
+ * @product:		...
+ * @serial:		...
+ * @reserved:		zero
+ */
+struct usbblk_device_info {
+	__u8 root_port;
+	__u8 depth;
+	__u8 speed;
+	__u8 slot_id;
+	__u8 path[USBBLK_MAX_TIERS + 1];
+	__u8 state;
+	__u8 flags;
+	__u32 route;
+	__u16 vendor_id;
+	__u16 product_id;
+	__u16 bcd_device;
+	__u16 bcd_usb;
+	__u8 dev_class;
+	__u8 dev_subclass;
+	__u8 dev_protocol;
+	__u8 num_configs;
+	__u8 if_class;
+	__u8 if_subclass;
+	__u8 if_protocol;
+	__u8 if_number;
+	__u8 config_value;
+	__u8 __pad0[3];
+	__s32 error;
+	__u64 enum_ns;
+	char manufacturer[64];
+	char product[64];
+	char serial[64];
+	__u32 reserved[4];
+};
+
+/* struct usbblk_enumerate.flags */
+#define USBBLK_ENUM_NO_RESCAN	_BITUL(0)	/* report only; do not rescan first */
+#define USBBLK_ENUM_FLAGS	USBBLK_ENUM_NO_RESCAN
+
 /**
  * struct usbblk_enumerate - argument of USBBLK_IOC_ENUMERATE
- * @flags:	in: must be zero (no flags are defined yet)
+ * @flags:	in: USBBLK_ENUM_* bits
  * @nports:	out: entries of @ports filled (= hc.max_ports)
+ * @devices:	in: user pointer to an array of struct usbblk_device_info,
+ *		or 0 for none
+ * @max_devices: in: entries in that array
+ * @ndevices:	out: devices present; only min(@ndevices, @max_devices) of
+ *		them are written, in attach order
  * @reserved:	in: must be zero; out: zero
  * @hc:		out: the controller
  * @ports:	out: root ports 1..@nports in order
+ * @__pad1:	zero
  */
 struct usbblk_enumerate {
 	__u32 flags;
 	__u32 nports;
-	__u32 reserved[8];
+	__u64 devices;
+	__u32 max_devices;
+	__u32 ndevices;
+	__u32 reserved[4];
 	struct usbblk_hc_info hc;
 	struct usbblk_port ports[USBBLK_MAX_PORTS];
 	__u32 __pad1;
 };
 
 /**
- * USBBLK_IOC_ENUMERATE - report the controller and its root ports
+ * USBBLK_IOC_ENUMERATE - report the controller, its root ports and devices
  *
- * Reads PORTSC of every root port at the time of the call.
- * Errors: EINVAL (flags or reserved not zero), EFAULT, ENODEV (the
- * controller is gone).
+ * Unless USBBLK_ENUM_NO_RESCAN is given, first rescans synchronously:
+ * every root port (and every hub port) is checked, new devices are
+ * enumerated and departed ones torn down before the call returns, so the
+ * answer reflects the bus at the time of the call.  PORTSC of every root
+ * port is read at the time of the call.
+ * Errors: EINVAL (unknown flags, reserved not zero), EFAULT, ENODEV (the
+ * controller is gone), EINTR (a fatal signal during the rescan).
  */
 #define USBBLK_IOC_ENUMERATE	_IOWR(USBBLK_IOC_MAGIC, 0x00, struct usbblk_enumerate)
 

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command ring: one command at a time, each bounded by a timeout.
+ *
+ * A command is queued, the host controller doorbell (slot 0) rung, and
+ * the caller sleeps until the event thread sees the Command Completion
+ * Event naming that TRB.  If none comes in time, the ring is aborted
+ * (CRCR.CA, 4.6.1.2): the controller answers the aborted command with
+ * Command Aborted and stops the ring, which restarts at the next doorbell.
+ */
+#include <linux/bitfield.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/iopoll.h>
+
+#include "usbblk.h"
+#include "trace.h"
+#include "xhci-regs.h"
+
+#define CRCR_CA		BIT(2)	/* command abort */
+#define CRCR_CRR	BIT(3)	/* command ring running */
+
+/**
+ * usbblk_comp_errno() - an errno for a completion code
+ * @code: COMP_*
+ *
+ * Return: 0 for Success and Short Packet, else a negative errno.
+ */
+int usbblk_comp_errno(u32 code)
+{
+	switch (code) {
+	case COMP_SUCCESS:
+	case COMP_SHORT_PACKET:
+		return 0;
+	case COMP_STALL:
+		return -EPIPE;
+	case COMP_BABBLE:
+	case COMP_DATA_BUFFER_ERROR:
+		return -EOVERFLOW;
+	case COMP_TRANSACTION_ERROR:
+		return -EPROTO;
+	case COMP_NO_SLOTS:
+		return -ENOSPC;
+	case COMP_BANDWIDTH_ERROR:
+	case COMP_RESOURCE_ERROR:
+		return -EBUSY;
+	case COMP_STOPPED:
+	case COMP_STOPPED_LENGTH_INVALID:
+	case COMP_STOPPED_SHORT_PACKET:
+	case COMP_CMD_ABORTED:
+		return -ECANCELED;
+	case COMP_SLOT_NOT_ENABLED:
+	case COMP_EP_NOT_ENABLED:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+static void cmd_abort(struct usbblk_hc *hc)
+{
+	u32 crcr;
+
+	lo_hi_writeq(CRCR_CA, hc->op + XHCI_OP_CRCR);
+	if (readl_poll_timeout(hc->op + XHCI_OP_CRCR, crcr, !(crcr & CRCR_CRR), 1000,
+			       USBBLK_CMD_TIMEOUT_MS * USEC_PER_MSEC))
+		dev_err(hc->dev, "command ring did not stop\n");
+}
+
+/**
+ * usbblk_cmd() - run one command and wait for its completion
+ * @hc:		the controller
+ * @param:	words 0-1 of the command TRB
+ * @control:	word 3 without the cycle bit (type, slot, flags)
+ * @slot_out:	if not NULL, the slot ID the completion event carried
+ *
+ * Sleeps; not killable (commands are short and must finish to keep the
+ * controller's state and ours in step), bounded by USBBLK_CMD_TIMEOUT_MS.
+ *
+ * Return: 0, -ETIMEDOUT (the command was aborted), -ENODEV (controller
+ * gone) or the completion code as an errno (usbblk_comp_errno()).
+ */
+int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
+{
+	unsigned int idx;
+	u32 code;
+	int ret;
+
+	mutex_lock(&hc->cmd_mutex);
+	if (!hc->running || !usbblk_ring_free(&hc->cmd_ring)) {
+		mutex_unlock(&hc->cmd_mutex);
+		return -ENODEV;
+	}
+	reinit_completion(&hc->cmd_done);
+	spin_lock(&hc->lock);
+	idx = usbblk_ring_enqueue(&hc->cmd_ring, param, 0, control, true);
+	hc->cmd_pending = usbblk_ring_dma(&hc->cmd_ring, idx);
+	hc->cmd_code = COMP_INVALID;
+	spin_unlock(&hc->lock);
+	usbblk_ring_commit(&hc->cmd_ring, idx);
+	trace_usbblk_cmd(&hc->cmd_ring.trbs[idx]);
+	usbblk_xhci_ring_db(hc, 0, 0);
+
+	if (!wait_for_completion_timeout(&hc->cmd_done,
+					 msecs_to_jiffies(USBBLK_CMD_TIMEOUT_MS))) {
+		dev_err(hc->dev, "command %lu timed out, aborting\n",
+			FIELD_GET(TRB_TYPE, control));
+		cmd_abort(hc);
+		/* the Command Aborted completion, if it comes, ends the wait */
+		wait_for_completion_timeout(&hc->cmd_done,
+					    msecs_to_jiffies(USBBLK_CMD_TIMEOUT_MS));
+		spin_lock(&hc->lock);
+		hc->cmd_pending = 0;
+		spin_unlock(&hc->lock);
+		ret = -ETIMEDOUT;
+	} else {
+		code = hc->cmd_code;
+		if (slot_out)
+			*slot_out = hc->cmd_slot;
+		ret = usbblk_comp_errno(code);
+		trace_usbblk_cmd_done(control, code, hc->cmd_slot);
+		if (ret)
+			dev_dbg(hc->dev, "command %lu: completion code %u\n",
+				FIELD_GET(TRB_TYPE, control), code);
+	}
+	/* the TRB is consumed whatever the outcome */
+	hc->cmd_ring.used--;
+	hc->cmd_ring.deq = hc->cmd_ring.enq;
+	mutex_unlock(&hc->cmd_mutex);
+	return ret;
+}
+
+/**
+ * usbblk_cmd_enable_slot() - Enable Slot: get a device slot
+ * @hc:		the controller
+ * @slot_id:	the new slot's ID
+ *
+ * Return: 0, -ENOSPC when the controller has no free slot, or an errno.
+ */
+int usbblk_cmd_enable_slot(struct usbblk_hc *hc, u8 *slot_id)
+{
+	int ret = usbblk_cmd(hc, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_ENABLE_SLOT), slot_id);
+
+	if (!ret && (!*slot_id || *slot_id > hc->caps.max_slots))
+		return -EIO;
+	return ret;
+}
+
+/**
+ * usbblk_cmd_disable_slot() - Disable Slot: stop and free a device slot
+ * @hc:		the controller
+ * @slot_id:	the slot
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_cmd_disable_slot(struct usbblk_hc *hc, u8 slot_id)
+{
+	return usbblk_cmd(hc, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_DISABLE_SLOT) |
+			  FIELD_PREP(TRB_SLOT_ID, slot_id), NULL);
+}
+
+/**
+ * usbblk_cmd_address_device() - Address Device with the device's input context
+ * @hc:		the controller
+ * @udev:	the device, its input context prepared
+ * @bsr:	Block Set Address Request: move the slot to Default only,
+ *		without sending SET_ADDRESS
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_cmd_address_device(struct usbblk_hc *hc, struct usbblk_udev *udev, bool bsr)
+{
+	return usbblk_cmd(hc, udev->in_dma, FIELD_PREP(TRB_TYPE, TRB_TYPE_ADDRESS_DEVICE) |
+			  FIELD_PREP(TRB_SLOT_ID, udev->slot_id) | (bsr ? TRB_BSR : 0), NULL);
+}
+
+/**
+ * usbblk_cmd_eval_context() - Evaluate Context with the device's input context
+ * @hc:		the controller
+ * @udev:	the device
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_cmd_eval_context(struct usbblk_hc *hc, struct usbblk_udev *udev)
+{
+	return usbblk_cmd(hc, udev->in_dma, FIELD_PREP(TRB_TYPE, TRB_TYPE_EVAL_CONTEXT) |
+			  FIELD_PREP(TRB_SLOT_ID, udev->slot_id), NULL);
+}
+
+/**
+ * usbblk_cmd_config_ep() - Configure Endpoint with the device's input context
+ * @hc:		the controller
+ * @udev:	the device
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_cmd_config_ep(struct usbblk_hc *hc, struct usbblk_udev *udev)
+{
+	return usbblk_cmd(hc, udev->in_dma, FIELD_PREP(TRB_TYPE, TRB_TYPE_CONFIG_EP) |
+			  FIELD_PREP(TRB_SLOT_ID, udev->slot_id), NULL);
+}
+
+/**
+ * usbblk_cmd_stop_ep() - Stop Endpoint
+ * @hc:	the controller
+ * @ep:	the endpoint
+ *
+ * Return: 0 or an errno (-EINVAL style codes when it was not running).
+ */
+int usbblk_cmd_stop_ep(struct usbblk_hc *hc, struct usbblk_ep *ep)
+{
+	return usbblk_cmd(hc, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_STOP_EP) |
+			  FIELD_PREP(TRB_EP_ID, ep->dci) |
+			  FIELD_PREP(TRB_SLOT_ID, ep->udev->slot_id), NULL);
+}
+
+/**
+ * usbblk_cmd_reset_ep() - Reset Endpoint (valid on a Halted endpoint only)
+ * @hc:	the controller
+ * @ep:	the endpoint
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_cmd_reset_ep(struct usbblk_hc *hc, struct usbblk_ep *ep)
+{
+	return usbblk_cmd(hc, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_RESET_EP) |
+			  FIELD_PREP(TRB_EP_ID, ep->dci) |
+			  FIELD_PREP(TRB_SLOT_ID, ep->udev->slot_id), NULL);
+}
+
+/**
+ * usbblk_cmd_set_deq() - Set TR Dequeue Pointer to the ring's enqueue pointer
+ * @hc:	the controller
+ * @ep:	a Stopped or Error endpoint
+ *
+ * Every TD still on the ring is skipped.
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_cmd_set_deq(struct usbblk_hc *hc, struct usbblk_ep *ep)
+{
+	u64 deq = usbblk_ring_dma(&ep->ring, ep->ring.enq) | ep->ring.cycle;
+	int ret;
+
+	ret = usbblk_cmd(hc, deq, FIELD_PREP(TRB_TYPE, TRB_TYPE_SET_DEQ) |
+			 FIELD_PREP(TRB_EP_ID, ep->dci) |
+			 FIELD_PREP(TRB_SLOT_ID, ep->udev->slot_id), NULL);
+	if (!ret)
+		usbblk_ring_set_deq(&ep->ring, ep->ring.enq);
+	return ret;
+}

@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Enumeration: root-port changes, device slots, addressing, descriptors,
+ * configuration, and teardown on detach.
+ *
+ * Port work runs on the controller's ordered workqueue, so enumeration
+ * and teardown never overlap; it may sleep on commands and control
+ * transfers, whose completions the IRQ thread delivers.
+ *
+ * Addressing follows xHCI 4.3: Enable Slot; Address Device with BSR = 1
+ * (the slot goes to Default, no SET_ADDRESS yet); read the first 8 bytes
+ * of the device descriptor to learn EP0's max packet size and fix it with
+ * Evaluate Context; Address Device with BSR = 0 (SET_ADDRESS).  Then the
+ * device, configuration and string descriptors, each validated by desc.c
+ * before use.  Mass-storage BOT interfaces and hubs are configured
+ * (Configure Endpoint, then SET_CONFIGURATION); other devices stay
+ * addressed and are left alone.
+ */
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/usb/ch11.h>
+
+#include "usbblk.h"
+#include "trace.h"
+#include "xhci-regs.h"
+
+static unsigned int debounce_ms;
+module_param(debounce_ms, uint, 0644);
+MODULE_PARM_DESC(debounce_ms,
+		 "wait after a connect before resetting the port (USB 2.0 7.1.7.3 asks 100 ms of real hardware; 0 = none)");
+
+#define USBBLK_PORT_RESET_MS	500	/* bound for the reset / link training */
+#define USBBLK_ADDRESS_TRIES	2
+
+static void udev_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct usbblk_udev, ref));
+}
+
+/**
+ * usbblk_udev_put() - drop a reference to a device
+ * @udev: the device
+ */
+void usbblk_udev_put(struct usbblk_udev *udev)
+{
+	kref_put(&udev->ref, udev_release);
+}
+
+/* The slot context's Speed field wants the default Protocol Speed ID. */
+static u32 speed_to_psiv(unsigned int speed)
+{
+	switch (speed) {
+	case USB_SPEED_LOW:		return XHCI_PSIV_LOW;
+	case USB_SPEED_FULL:		return XHCI_PSIV_FULL;
+	case USB_SPEED_HIGH:		return XHCI_PSIV_HIGH;
+	case USB_SPEED_SUPER_PLUS:	return XHCI_PSIV_SUPER_PLUS;
+	default:			return XHCI_PSIV_SUPER;
+	}
+}
+
+/* EP0's max packet size before the device descriptor says (5.5.3 of USB 2.0). */
+static u16 ep0_initial_maxp(unsigned int speed)
+{
+	switch (speed) {
+	case USB_SPEED_LOW:
+	case USB_SPEED_FULL:
+		return 8;
+	case USB_SPEED_HIGH:
+		return 64;
+	default:
+		return 512;
+	}
+}
+
+static struct usbblk_udev *udev_alloc(struct usbblk_hc *hc, struct usbblk_udev *parent,
+				      u8 port, unsigned int speed, u64 connect_ns)
+{
+	struct usbblk_udev *udev = kzalloc(sizeof(*udev), GFP_KERNEL);
+	struct usbblk_device_info *info;
+
+	if (!udev)
+		return NULL;
+	udev->hc = hc;
+	kref_init(&udev->ref);
+	init_rwsem(&udev->io_lock);
+	mutex_init(&udev->ctrl_lock);
+	udev->parent = parent;
+	udev->connect_ns = connect_ns;
+	info = &udev->info;
+	info->speed = speed;
+	if (parent) {
+		udev->parent_port = port;
+		info->root_port = parent->info.root_port;
+		info->depth = parent->info.depth + 1;
+		memcpy(info->path, parent->info.path, sizeof(info->path));
+		info->path[info->depth] = port;
+		info->route = parent->info.route | (u32)(port & 0xf) << (4 * parent->info.depth);
+	} else {
+		info->root_port = port;
+		info->path[0] = port;
+	}
+	info->state = USBBLK_DEV_FAILED;
+
+	udev->in_ctx = dma_pool_zalloc(hc->ctx_pool, GFP_KERNEL, &udev->in_dma);
+	udev->out_ctx = dma_pool_zalloc(hc->ctx_pool, GFP_KERNEL, &udev->out_dma);
+	udev->ctrl_buf = dma_alloc_coherent(hc->dev, PAGE_SIZE, &udev->ctrl_dma, GFP_KERNEL);
+	if (!udev->in_ctx || !udev->out_ctx || !udev->ctrl_buf)
+		return udev;	/* udev_setup() reports -ENOMEM */
+	return udev;
+}
+
+/* Free what the controller may have pointed at; its slot is disabled. */
+static void udev_free_mem(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+	unsigned int i;
+
+	for (i = 2; i < ARRAY_SIZE(udev->eps); i++) {
+		struct usbblk_ep *ep = udev->eps[i];
+
+		if (ep) {
+			usbblk_ep_free(udev, ep);
+			kfree(ep);
+		}
+	}
+	usbblk_ep_free(udev, &udev->ep0);
+	if (udev->ctrl_buf)
+		dma_free_coherent(hc->dev, PAGE_SIZE, udev->ctrl_buf, udev->ctrl_dma);
+	if (udev->in_ctx)
+		dma_pool_free(hc->ctx_pool, udev->in_ctx, udev->in_dma);
+	if (udev->out_ctx)
+		dma_pool_free(hc->ctx_pool, udev->out_ctx, udev->out_dma);
+	udev->ctrl_buf = NULL;
+	udev->in_ctx = NULL;
+	udev->out_ctx = NULL;
+	kfree(udev->class_data);
+	udev->class_data = NULL;
+}
+
+/* Fill the input slot context of a device not configured yet (4.3.3). */
+static void slot_ctx_setup(struct usbblk_udev *udev, unsigned int entries)
+{
+	__le32 *s = usbblk_ctx_in_slot(udev);
+	struct usbblk_udev *hub = udev->parent;
+	u8 tt_port = udev->parent_port;
+
+	s[0] = cpu_to_le32(FIELD_PREP(SLOT_ROUTE, udev->info.route) |
+			   FIELD_PREP(SLOT_SPEED, speed_to_psiv(udev->info.speed)) |
+			   FIELD_PREP(SLOT_ENTRIES, entries));
+	s[1] = cpu_to_le32(FIELD_PREP(SLOT_ROOT_PORT, udev->info.root_port));
+	s[2] = 0;
+	/* a low/full-speed device behind a high-speed hub talks through its TT */
+	if (udev->info.speed < USB_SPEED_HIGH) {
+		while (hub && hub->info.speed < USB_SPEED_HIGH) {
+			tt_port = hub->parent_port;
+			hub = hub->parent;
+		}
+		if (hub) {
+			s[2] = cpu_to_le32(FIELD_PREP(SLOT_TT_HUB_SLOT, hub->slot_id) |
+					   FIELD_PREP(SLOT_TT_PORT, tt_port));
+			if (hub->desc.bDeviceProtocol == USB_HUB_PR_HS_MULTI_TT)
+				s[0] |= cpu_to_le32(SLOT_MTT);
+		}
+	}
+	s[3] = 0;
+}
+
+static int address_device(struct usbblk_udev *udev, bool bsr)
+{
+	usbblk_ctx_clear_in(udev);
+	usbblk_ctx_in_control(udev)[ICC_ADD] = cpu_to_le32(BIT(0));
+	slot_ctx_setup(udev, 1);
+	usbblk_ctx_ep_setup(udev, &udev->ep0, NULL);
+	return usbblk_cmd_address_device(udev->hc, udev, bsr);
+}
+
+static int get_descriptor(struct usbblk_udev *udev, u8 type, u8 index, u16 lang,
+			  void *buf, u16 len)
+{
+	return usbblk_control(udev, USB_DIR_IN | USB_TYPE_STANDARD | USB_RECIP_DEVICE,
+			      USB_REQ_GET_DESCRIPTOR, type << 8 | index, lang, buf, len,
+			      USBBLK_CTRL_TIMEOUT_MS);
+}
+
+/* Slot, EP0, BSR addressing; leaves the device in the Addressed state. */
+static int udev_address(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+	u8 head[8];
+	u16 maxp;
+	int ret;
+
+	ret = usbblk_cmd_enable_slot(hc, &udev->slot_id);
+	if (ret)
+		return ret;
+	spin_lock(&hc->lock);
+	hc->slots[udev->slot_id] = udev;
+	hc->dcbaa[udev->slot_id] = cpu_to_le64(udev->out_dma);
+	spin_unlock(&hc->lock);
+
+	ret = usbblk_ep_alloc(udev, &udev->ep0, 0, EP_TYPE_CONTROL,
+			      ep0_initial_maxp(udev->info.speed));
+	if (ret)
+		return ret;
+	ret = address_device(udev, true);
+	if (ret)
+		return ret;
+
+	ret = get_descriptor(udev, USB_DT_DEVICE, 0, 0, head, sizeof(head));
+	if (ret < 0)
+		return ret;
+	if (ret < 8)
+		return -EMSGSIZE;
+	ret = usbblk_ep0_maxp_valid(udev->info.speed, head[7]);
+	if (ret)
+		return ret;
+	maxp = udev->info.speed >= USB_SPEED_SUPER ? 1U << head[7] : head[7];
+	if (maxp != udev->ep0.maxp) {
+		udev->ep0.maxp = maxp;
+		usbblk_ctx_clear_in(udev);
+		usbblk_ctx_ep_setup(udev, &udev->ep0, NULL);
+		ret = usbblk_cmd_eval_context(hc, udev);
+		if (ret)
+			return ret;
+	}
+	ret = address_device(udev, false);
+	if (ret)
+		return ret;
+	usleep_range(2000, 2500);	/* SET_ADDRESS recovery, USB 2.0 9.2.6.3 */
+	return 0;
+}
+
+static void read_string(struct usbblk_udev *udev, u8 index, u16 lang, char *out, size_t size)
+{
+	u8 *buf;
+	int ret;
+
+	if (!index)
+		return;
+	buf = kmalloc(255, GFP_KERNEL);
+	if (!buf)
+		return;
+	ret = get_descriptor(udev, USB_DT_STRING, index, lang, buf, 255);
+	if (ret >= 0)
+		ret = usbblk_string_to_utf8(buf, ret, out, size);
+	if (ret < 0)
+		dev_dbg(udev->hc->dev, "string %u: %d\n", index, ret);
+	kfree(buf);
+}
+
+static int udev_read_descriptors(struct usbblk_udev *udev)
+{
+	struct usbblk_device_info *info = &udev->info;
+	struct usb_device_descriptor *d = &udev->desc;
+	u16 total, lang = 0;
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = get_descriptor(udev, USB_DT_DEVICE, 0, 0, buf, USB_DT_DEVICE_SIZE);
+	if (ret >= 0)
+		ret = usbblk_parse_device_desc(buf, ret, info->speed, d);
+	if (ret)
+		goto out;
+	info->vendor_id = le16_to_cpu(d->idVendor);
+	info->product_id = le16_to_cpu(d->idProduct);
+	info->bcd_device = le16_to_cpu(d->bcdDevice);
+	info->bcd_usb = le16_to_cpu(d->bcdUSB);
+	info->dev_class = d->bDeviceClass;
+	info->dev_subclass = d->bDeviceSubClass;
+	info->dev_protocol = d->bDeviceProtocol;
+	info->num_configs = d->bNumConfigurations;
+
+	ret = get_descriptor(udev, USB_DT_CONFIG, 0, 0, buf, USB_DT_CONFIG_SIZE);
+	if (ret >= 0)
+		ret = usbblk_config_total_length(buf, ret, &total);
+	if (ret)
+		goto out;
+	if (total > PAGE_SIZE) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	ret = get_descriptor(udev, USB_DT_CONFIG, 0, 0, buf, total);
+	if (ret >= 0)
+		ret = usbblk_parse_config(buf, ret, info->speed, &udev->cfg);
+	if (ret)
+		goto out;
+	info->if_class = udev->cfg.if_class;
+	info->if_subclass = udev->cfg.if_subclass;
+	info->if_protocol = udev->cfg.if_protocol;
+	info->if_number = udev->cfg.if_number;
+
+	if (d->iManufacturer || d->iProduct || d->iSerialNumber) {
+		ret = get_descriptor(udev, USB_DT_STRING, 0, 0, buf, 255);
+		if (ret >= 0 && !usbblk_parse_langid(buf, ret, &lang)) {
+			read_string(udev, d->iManufacturer, lang, info->manufacturer,
+				    sizeof(info->manufacturer));
+			read_string(udev, d->iProduct, lang, info->product, sizeof(info->product));
+			read_string(udev, d->iSerialNumber, lang, info->serial,
+				    sizeof(info->serial));
+		}
+	}
+	ret = 0;
+out:
+	kfree(buf);
+	return ret;
+}
+
+/* Configure Endpoint for the endpoints usbblk uses, then SET_CONFIGURATION. */
+static int udev_configure(struct usbblk_udev *udev)
+{
+	struct usbblk_cfg_info *cfg = &udev->cfg;
+	struct usbblk_ep *in = NULL, *out = NULL;
+	unsigned int max_dci = 1;
+	__le32 *s;
+	int ret;
+
+	usbblk_ctx_clear_in(udev);
+	if (cfg->mass_storage) {
+		in = kzalloc(sizeof(*in), GFP_KERNEL);
+		out = kzalloc(sizeof(*out), GFP_KERNEL);
+		if (!in || !out) {
+			kfree(in);
+			kfree(out);
+			return -ENOMEM;
+		}
+		ret = usbblk_ep_alloc(udev, in, cfg->bulk_in.addr, EP_TYPE_BULK_IN,
+				      cfg->bulk_in.max_packet);
+		if (!ret)
+			ret = usbblk_ep_alloc(udev, out, cfg->bulk_out.addr, EP_TYPE_BULK_OUT,
+					      cfg->bulk_out.max_packet);
+		if (ret) {
+			/* an allocated ring is freed with the device (eps[]) */
+			if (!in->ring.trbs)
+				kfree(in);
+			if (!out->ring.trbs)
+				kfree(out);
+			return ret;
+		}
+		usbblk_ctx_ep_setup(udev, in, &cfg->bulk_in);
+		usbblk_ctx_ep_setup(udev, out, &cfg->bulk_out);
+		max_dci = max(in->dci, out->dci);
+	}
+	/* the slot context as the controller has it, with the new entry count */
+	s = usbblk_ctx_in_slot(udev);
+	memcpy(s, usbblk_ctx_out_slot(udev), 16);
+	s[0] = cpu_to_le32((le32_to_cpu(s[0]) & ~SLOT_ENTRIES) |
+			   FIELD_PREP(SLOT_ENTRIES, max_dci));
+	s[3] = 0;
+	usbblk_ctx_in_control(udev)[ICC_ADD] |= cpu_to_le32(BIT(0));
+	ret = usbblk_cmd_config_ep(udev->hc, udev);
+	if (ret)
+		return ret;
+
+	ret = usbblk_control(udev, USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_DEVICE,
+			     USB_REQ_SET_CONFIGURATION, cfg->config_value, 0, NULL, 0,
+			     USBBLK_CTRL_TIMEOUT_MS);
+	if (ret < 0)
+		return ret;
+	udev->info.config_value = cfg->config_value;
+	return 0;
+}
+
+static int udev_setup(struct usbblk_udev *udev)
+{
+	int ret, tries;
+
+	if (!udev->in_ctx || !udev->out_ctx || !udev->ctrl_buf)
+		return -ENOMEM;
+	for (tries = 0; tries < USBBLK_ADDRESS_TRIES; tries++) {
+		ret = udev_address(udev);
+		if (!ret || ret == -ENOSPC || ret == -ENODEV)
+			break;
+		/* some devices fail the first time: a fresh slot, once more (4.6.5) */
+		dev_dbg(udev->hc->dev, "addressing failed (%d), retrying\n", ret);
+		if (udev->slot_id) {
+			usbblk_cmd_disable_slot(udev->hc, udev->slot_id);
+			spin_lock(&udev->hc->lock);
+			udev->hc->slots[udev->slot_id] = NULL;
+			udev->hc->dcbaa[udev->slot_id] = 0;
+			spin_unlock(&udev->hc->lock);
+			udev->slot_id = 0;
+		}
+		usbblk_ep_free(udev, &udev->ep0);
+		memset(udev->out_ctx, 0, 32 * udev->hc->ctx_size);
+	}
+	if (ret)
+		return ret;
+	ret = udev_read_descriptors(udev);
+	if (ret)
+		return ret;
+	if (udev->cfg.mass_storage || udev->cfg.hub) {
+		ret = udev_configure(udev);
+		if (ret)
+			return ret;
+		udev->info.state = USBBLK_DEV_CONFIGURED;
+		if (udev->cfg.hub) {
+			udev->info.flags |= USBBLK_DEV_HUB;
+			ret = usbblk_hub_init(udev);
+			if (ret)
+				return ret;
+		}
+		if (udev->cfg.mass_storage)
+			udev->info.flags |= USBBLK_DEV_MASS_STORAGE;
+	} else {
+		udev->info.state = USBBLK_DEV_ADDRESSED;
+	}
+	return 0;
+}
+
+static const char *speed_name(unsigned int speed)
+{
+	switch (speed) {
+	case USB_SPEED_LOW:		return "low";
+	case USB_SPEED_FULL:		return "full";
+	case USB_SPEED_HIGH:		return "high";
+	case USB_SPEED_SUPER:		return "super";
+	case USB_SPEED_SUPER_PLUS:	return "super-plus";
+	default:			return "unknown";
+	}
+}
+
+static void path_str(const struct usbblk_device_info *info, char *buf, size_t size)
+{
+	unsigned int i;
+	int n;
+
+	n = scnprintf(buf, size, "%u", info->path[0]);
+	for (i = 1; i <= info->depth && i <= USBBLK_MAX_TIERS; i++)
+		n += scnprintf(buf + n, size - n, ".%u", info->path[i]);
+}
+
+/**
+ * usbblk_udev_enumerate() - enumerate a device that just connected
+ * @hc:		the controller
+ * @parent:	the hub it is on, NULL for a root port
+ * @port:	the (root or hub) port, reset and enabled by the caller
+ * @speed:	its speed (enum usb_device_speed)
+ * @connect_ns:	when its connect event came
+ *
+ * Called from the port work with hc->enum_lock held.  A device that
+ * fails stays listed with state USBBLK_DEV_FAILED and its error, so
+ * ENUMERATE can say why; it is removed at detach like any other.
+ *
+ * Return: the device (listed in hc->devices), or NULL without memory.
+ */
+struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_udev *parent,
+					  u8 port, unsigned int speed, u64 connect_ns)
+{
+	struct usbblk_udev *udev = udev_alloc(hc, parent, port, speed, connect_ns);
+	struct usbblk_device_info *info;
+	char path[24];
+	int ret;
+
+	if (!udev)
+		return NULL;
+	info = &udev->info;
+	list_add_tail(&udev->node, &hc->devices);
+	path_str(info, path, sizeof(path));
+	ret = udev_setup(udev);
+	info->slot_id = udev->slot_id;
+	info->enum_ns = ktime_get_ns() - connect_ns;
+	trace_usbblk_enumerated(info, ret);
+	if (ret) {
+		info->state = USBBLK_DEV_FAILED;
+		info->error = -ret;
+		dev_warn(hc->dev, "port %s: %s-speed device failed to enumerate: %d\n",
+			 path, speed_name(speed), ret);
+		return udev;
+	}
+	dev_info(hc->dev,
+		 "port %s: %s-speed device %04x:%04x \"%s\" serial \"%s\"%s%s, slot %u, %llu us\n",
+		 path, speed_name(speed), info->vendor_id, info->product_id, info->product,
+		 info->serial, info->flags & USBBLK_DEV_MASS_STORAGE ? ", mass storage" : "",
+		 info->flags & USBBLK_DEV_HUB ? ", hub" : "", udev->slot_id,
+		 info->enum_ns / NSEC_PER_USEC);
+	return udev;
+}
+
+/**
+ * usbblk_udev_disconnect() - tear down a device that left (and its children)
+ * @udev: the device; hc->enum_lock held
+ *
+ * New transfers are refused at once; the slot is disabled, so the
+ * controller stops touching the device's memory; transfers in flight are
+ * failed with -ENODEV and waited for; then the memory is freed and the
+ * device leaves the list.  Its last reference frees the object.
+ */
+void usbblk_udev_disconnect(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+	char path[24];
+
+	if (udev->hub)
+		usbblk_hub_free(udev);	/* disconnects the children first */
+
+	spin_lock(&hc->lock);
+	udev->gone = true;
+	spin_unlock(&hc->lock);
+	if (udev->slot_id && hc->running)
+		usbblk_cmd_disable_slot(hc, udev->slot_id);
+	usbblk_ep_abort_all(udev);
+	down_write(&udev->io_lock);	/* wait for transfers to leave */
+	up_write(&udev->io_lock);
+
+	spin_lock(&hc->lock);
+	if (udev->slot_id) {
+		hc->slots[udev->slot_id] = NULL;
+		hc->dcbaa[udev->slot_id] = 0;
+	}
+	spin_unlock(&hc->lock);
+	udev_free_mem(udev);
+	list_del(&udev->node);
+	path_str(&udev->info, path, sizeof(path));
+	dev_info(hc->dev, "port %s: device %04x:%04x disconnected\n", path,
+		 udev->info.vendor_id, udev->info.product_id);
+	usbblk_udev_put(udev);
+}
+
+/* Reset a USB 2 root port, or wait for a USB 3 port's link training. */
+static int root_port_reset(struct usbblk_hc *hc, unsigned int port, unsigned int *speed)
+{
+	u32 portsc = usbblk_xhci_portsc(hc, port);
+	int ret;
+
+	if (debounce_ms)
+		msleep(debounce_ms);
+	if (hc->port_major[port - 1] != 3) {
+		usbblk_xhci_port_write(hc, port, portsc, XHCI_PORTSC_PR);
+		ret = readl_poll_timeout(hc->op + XHCI_OP_PORTSC(port), portsc,
+					 portsc & XHCI_PORTSC_PRC, 1000,
+					 USBBLK_PORT_RESET_MS * USEC_PER_MSEC);
+		usbblk_xhci_port_write(hc, port, portsc, XHCI_PORTSC_PRC);
+		if (ret)
+			return ret;
+		usleep_range(10000, 11000);	/* reset recovery, USB 2.0 7.1.7.5 */
+	} else {
+		/* USB 3 ports train the link themselves: wait for U0 */
+		ret = readl_poll_timeout(hc->op + XHCI_OP_PORTSC(port), portsc,
+					 (portsc & XHCI_PORTSC_PED) ||
+					 !(portsc & XHCI_PORTSC_CCS),
+					 1000, USBBLK_PORT_RESET_MS * USEC_PER_MSEC);
+		if (ret)
+			return ret;
+	}
+	portsc = usbblk_xhci_portsc(hc, port);
+	if (!(portsc & XHCI_PORTSC_CCS))
+		return -ENODEV;
+	if (!(portsc & XHCI_PORTSC_PED))
+		return -EIO;
+	*speed = usbblk_psiv_to_speed(hc->port_major[port - 1],
+				      FIELD_GET(XHCI_PORTSC_SPEED, portsc));
+	return *speed == USB_SPEED_UNKNOWN ? -EIO : 0;
+}
+
+static struct usbblk_udev *root_device(struct usbblk_hc *hc, unsigned int port)
+{
+	struct usbblk_udev *udev;
+
+	list_for_each_entry(udev, &hc->devices, node)
+		if (!udev->parent && udev->info.root_port == port)
+			return udev;
+	return NULL;
+}
+
+static void root_port_check(struct usbblk_hc *hc, unsigned int port)
+{
+	u32 portsc = usbblk_xhci_portsc(hc, port);
+	u32 changes = portsc & XHCI_PORTSC_CHANGES;
+	struct usbblk_udev *udev = root_device(hc, port);
+	unsigned int speed;
+	u64 t;
+	int ret;
+
+	trace_usbblk_port(port, portsc);
+	if (changes)
+		usbblk_xhci_port_write(hc, port, portsc, changes);
+	if (udev && (!(portsc & XHCI_PORTSC_CCS) || (changes & XHCI_PORTSC_CSC))) {
+		usbblk_udev_disconnect(udev);
+		udev = NULL;
+	}
+	if (udev || !(portsc & XHCI_PORTSC_CCS))
+		return;
+
+	t = READ_ONCE(hc->port_connect_ns[port]);
+	if (!t || (changes & XHCI_PORTSC_CSC) == 0)
+		t = ktime_get_ns();
+	ret = root_port_reset(hc, port, &speed);
+	if (ret) {
+		dev_warn(hc->dev, "port %u: reset failed: %d (PORTSC %#x)\n", port, ret,
+			 usbblk_xhci_portsc(hc, port));
+		return;
+	}
+	usbblk_udev_enumerate(hc, NULL, port, speed, t);
+}
+
+/**
+ * usbblk_port_work() - scan the root ports with changes, then every hub
+ * @work: hc->port_work
+ */
+void usbblk_port_work(struct work_struct *work)
+{
+	struct usbblk_hc *hc = container_of(work, struct usbblk_hc, port_work);
+	struct usbblk_udev *udev;
+	unsigned int port;
+
+	mutex_lock(&hc->enum_lock);
+	if (hc->gone || !hc->running)
+		goto out;
+	for (port = 1; port <= hc->caps.max_ports; port++)
+		if (test_and_clear_bit(port, hc->port_changed))
+			root_port_check(hc, port);
+	/*
+	 * A hub scan adds and removes devices: restart the walk after each,
+	 * and mark the hubs done in this pass.
+	 */
+	hc->scan_gen++;
+restart:
+	list_for_each_entry(udev, &hc->devices, node) {
+		if (udev->hub && !udev->gone && udev->scan_gen != hc->scan_gen) {
+			udev->scan_gen = hc->scan_gen;
+			usbblk_hub_scan(udev);
+			goto restart;
+		}
+	}
+out:
+	mutex_unlock(&hc->enum_lock);
+}
+
+/**
+ * usbblk_enum_rescan() - check every port now and wait until done
+ * @hc: the controller
+ */
+void usbblk_enum_rescan(struct usbblk_hc *hc)
+{
+	unsigned int port;
+
+	for (port = 1; port <= hc->caps.max_ports; port++)
+		set_bit(port, hc->port_changed);
+	queue_work(hc->wq, &hc->port_work);
+	flush_work(&hc->port_work);
+}
+
+/**
+ * usbblk_enum_remove_all() - tear down every device (controller removal)
+ * @hc: the controller, its port work flushed
+ */
+void usbblk_enum_remove_all(struct usbblk_hc *hc)
+{
+	struct usbblk_udev *udev;
+
+	mutex_lock(&hc->enum_lock);
+	/* root devices first: a hub takes its children with it */
+	while (!list_empty(&hc->devices)) {
+		udev = list_first_entry(&hc->devices, struct usbblk_udev, node);
+		while (udev->parent)
+			udev = udev->parent;
+		usbblk_udev_disconnect(udev);
+	}
+	mutex_unlock(&hc->enum_lock);
+}
+
+/**
+ * usbblk_enum_fill() - copy the device list to user space
+ * @hc:		the controller
+ * @out:	user array, or NULL
+ * @max:	its entries
+ * @count:	devices present
+ *
+ * Return: 0 or -EFAULT.
+ */
+int usbblk_enum_fill(struct usbblk_hc *hc, struct usbblk_device_info __user *out,
+		     u32 max, u32 *count)
+{
+	struct usbblk_udev *udev;
+	u32 n = 0;
+	int ret = 0;
+
+	mutex_lock(&hc->enum_lock);
+	list_for_each_entry(udev, &hc->devices, node) {
+		if (out && n < max && copy_to_user(&out[n], &udev->info, sizeof(udev->info))) {
+			ret = -EFAULT;
+			break;
+		}
+		n++;
+	}
+	mutex_unlock(&hc->enum_lock);
+	*count = n;
+	return ret;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event ring of interrupter 0, walked by the threaded IRQ handler.
+ *
+ * The hard handler (xhci.c) has acknowledged the interrupt.  Here, in the
+ * IRQ thread (SCHED_FIFO on PREEMPT_RT), every event whose cycle bit says
+ * it is new is dispatched: command completions wake the command waiter,
+ * transfer events complete the TD they name, port status changes kick the
+ * port work.  ERDP is written once per batch, with EHB to re-arm the
+ * interrupter.
+ */
+#include <linux/bitfield.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+
+#include "usbblk.h"
+#include "trace.h"
+#include "xhci-regs.h"
+
+static void event_command(struct usbblk_hc *hc, const struct usbblk_trb *ev)
+{
+	u64 ptr = (u64)usbblk_trb_read(ev, 1) << 32 | usbblk_trb_read(ev, 0);
+	u32 code = FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2));
+
+	/* A Command Ring Stopped event after an abort names no command of ours. */
+	if (code == COMP_CMD_RING_STOPPED)
+		return;
+	spin_lock(&hc->lock);
+	if (hc->cmd_pending && ptr == hc->cmd_pending) {
+		hc->cmd_code = code;
+		hc->cmd_slot = FIELD_GET(TRB_SLOT_ID, usbblk_trb_read(ev, 3));
+		hc->cmd_pending = 0;
+		complete(&hc->cmd_done);
+	} else {
+		dev_dbg(hc->dev, "stray command completion %#llx code %u\n", ptr, code);
+	}
+	spin_unlock(&hc->lock);
+}
+
+static void event_transfer(struct usbblk_hc *hc, const struct usbblk_trb *ev)
+{
+	u64 ptr = (u64)usbblk_trb_read(ev, 1) << 32 | usbblk_trb_read(ev, 0);
+	u32 w2 = usbblk_trb_read(ev, 2);
+	u32 w3 = usbblk_trb_read(ev, 3);
+	unsigned int slot = FIELD_GET(TRB_SLOT_ID, w3);
+	unsigned int dci = FIELD_GET(TRB_EP_ID, w3);
+	struct usbblk_udev *udev;
+	struct usbblk_ep *ep;
+	int idx;
+
+	spin_lock(&hc->lock);
+	udev = slot < USBBLK_MAX_SLOTS ? hc->slots[slot] : NULL;
+	ep = udev && dci < ARRAY_SIZE(udev->eps) ? udev->eps[dci] : NULL;
+	idx = ep ? usbblk_ring_index(&ep->ring, ptr) : -ERANGE;
+	if (!ep || !ep->busy || (w3 & EVT_ED) || idx < 0 ||
+	    !usbblk_td_contains(&ep->ring, &ep->td, idx)) {
+		/* a late event for a TD already completed or abandoned */
+		trace_usbblk_stale_event(slot, dci, ptr, FIELD_GET(EVT_COMP_CODE, w2));
+		spin_unlock(&hc->lock);
+		return;
+	}
+	usbblk_ep_event(hc, ep, idx, FIELD_GET(EVT_COMP_CODE, w2), FIELD_GET(EVT_LEN, w2));
+	spin_unlock(&hc->lock);
+}
+
+static void event_port(struct usbblk_hc *hc, const struct usbblk_trb *ev)
+{
+	unsigned int port = FIELD_GET(EVT_PORT_ID, usbblk_trb_read(ev, 0));
+
+	if (!port || port > hc->caps.max_ports)
+		return;
+	if (usbblk_xhci_portsc(hc, port) & XHCI_PORTSC_CSC)
+		WRITE_ONCE(hc->port_connect_ns[port], ktime_get_ns());
+	set_bit(port, hc->port_changed);
+	queue_work(hc->wq, &hc->port_work);
+}
+
+/**
+ * usbblk_event_thread() - threaded interrupt handler: walk the event ring
+ * @irq:  the IRQ
+ * @data: the controller
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t usbblk_event_thread(int irq, void *data)
+{
+	struct usbblk_hc *hc = data;
+	struct usbblk_ring *r = &hc->ev_ring;
+	void __iomem *ir = hc->rt + XHCI_RT_IR(0);
+	unsigned int n = 0;
+
+	if (!hc->running)
+		return IRQ_HANDLED;
+	while (usbblk_evring_ready(r)) {
+		const struct usbblk_trb *ev = &r->trbs[r->deq];
+		u32 type;
+
+		/* read the event only after its cycle bit said it is complete */
+		dma_rmb();
+		type = FIELD_GET(TRB_TYPE, usbblk_trb_read(ev, 3));
+		trace_usbblk_event(ev, type);
+		switch (type) {
+		case TRB_TYPE_CMD_COMP_EV:
+			event_command(hc, ev);
+			break;
+		case TRB_TYPE_TRANSFER_EV:
+			event_transfer(hc, ev);
+			break;
+		case TRB_TYPE_PORT_EV:
+			event_port(hc, ev);
+			break;
+		case TRB_TYPE_HC_EV:
+			dev_err(hc->dev, "host controller event, code %lu\n",
+				FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2)));
+			break;
+		default:
+			dev_dbg(hc->dev, "ignoring event type %u\n", type);
+			break;
+		}
+		usbblk_evring_advance(r);
+		n++;
+	}
+	/* ERDP with EHB (bit 3, RW1C) set: events up to here are handled */
+	lo_hi_writeq(usbblk_ring_dma(r, r->deq) | BIT(3), ir + XHCI_IR_ERDP);
+	if (!n)
+		dev_dbg(hc->dev, "interrupt without events\n");
+	return IRQ_HANDLED;
+}

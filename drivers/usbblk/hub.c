@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * External hubs (USB 2.0 chapter 11): the hub descriptor, port power,
+ * port status and reset through hub class requests, and enumeration of
+ * what is plugged into the hub's ports.
+ *
+ * The hub's ports are scanned by the port work: after each root-port
+ * scan, on every synchronous rescan (ENUMERATE), and every hub_poll_ms
+ * while a hub is present (hub_work).  The hub's status-change interrupt
+ * endpoint is not used.
+ */
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/usb/ch11.h>
+
+#include "usbblk.h"
+
+static unsigned int hub_poll_ms = 500;
+module_param(hub_poll_ms, uint, 0644);
+MODULE_PARM_DESC(hub_poll_ms, "how often the ports of external hubs are checked, ms");
+
+#define HUB_RESET_MS	500
+
+/**
+ * struct usbblk_hub - hub state
+ * @info:	what its hub descriptor said
+ * @children:	device on each port (index 1..info.nports)
+ */
+struct usbblk_hub {
+	struct usbblk_hub_info info;
+	struct usbblk_udev *children[16];
+};
+
+static int hub_port_feature(struct usbblk_udev *udev, u8 req, u16 feature, u8 port)
+{
+	int ret = usbblk_control(udev, USB_DIR_OUT | USB_RT_PORT, req, feature, port, NULL, 0,
+				 USBBLK_CTRL_TIMEOUT_MS);
+
+	return ret < 0 ? ret : 0;
+}
+
+static int hub_port_status(struct usbblk_udev *udev, u8 port, u16 *status, u16 *change)
+{
+	__le16 st[2];
+	int ret;
+
+	ret = usbblk_control(udev, USB_DIR_IN | USB_RT_PORT, USB_REQ_GET_STATUS, 0, port,
+			     st, sizeof(st), USBBLK_CTRL_TIMEOUT_MS);
+	if (ret < 0)
+		return ret;
+	if (ret < (int)sizeof(st))
+		return -EMSGSIZE;
+	*status = le16_to_cpu(st[0]);
+	*change = le16_to_cpu(st[1]);
+	return 0;
+}
+
+/**
+ * usbblk_hub_init() - a hub was configured: read its descriptor, tell the
+ * controller it is a hub, power its ports, enumerate what is there
+ * @udev: the hub, configured; hc->enum_lock held
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_hub_init(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+	bool ss = udev->info.speed >= USB_SPEED_SUPER;
+	struct usbblk_hub *hub;
+	unsigned int port;
+	u8 buf[USB_DT_SS_HUB_SIZE + 32];
+	__le32 *s;
+	int ret;
+
+	ret = usbblk_control(udev, USB_DIR_IN | USB_RT_HUB, USB_REQ_GET_DESCRIPTOR,
+			     (ss ? USB_DT_SS_HUB : USB_DT_HUB) << 8, 0, buf, sizeof(buf),
+			     USBBLK_CTRL_TIMEOUT_MS);
+	if (ret < 0)
+		return ret;
+	hub = kzalloc(sizeof(*hub), GFP_KERNEL);
+	if (!hub)
+		return -ENOMEM;
+	ret = usbblk_parse_hub_desc(buf, ret, &hub->info);
+	if (ret) {
+		kfree(hub);
+		return ret;
+	}
+
+	/* 6.2.2: the slot context says it is a hub, with how many ports */
+	usbblk_ctx_clear_in(udev);
+	s = usbblk_ctx_in_slot(udev);
+	memcpy(s, usbblk_ctx_out_slot(udev), 16);
+	s[0] |= cpu_to_le32(SLOT_HUB);
+	if (udev->desc.bDeviceProtocol == USB_HUB_PR_HS_MULTI_TT)
+		s[0] |= cpu_to_le32(SLOT_MTT);
+	s[1] = cpu_to_le32((le32_to_cpu(s[1]) & ~SLOT_NUM_PORTS) |
+			   FIELD_PREP(SLOT_NUM_PORTS, hub->info.nports));
+	if (udev->info.speed == USB_SPEED_HIGH)
+		s[2] = cpu_to_le32((le32_to_cpu(s[2]) & ~SLOT_TTT) |
+				   FIELD_PREP(SLOT_TTT, (hub->info.characteristics &
+							 HUB_CHAR_TTTT) >> 5));
+	s[3] = 0;
+	usbblk_ctx_in_control(udev)[ICC_ADD] = cpu_to_le32(BIT(0));
+	ret = usbblk_cmd_config_ep(hc, udev);
+	if (ret) {
+		kfree(hub);
+		return ret;
+	}
+	udev->hub = hub;
+
+	for (port = 1; port <= hub->info.nports; port++) {
+		ret = hub_port_feature(udev, USB_REQ_SET_FEATURE, USB_PORT_FEAT_POWER, port);
+		if (ret)
+			return ret;
+	}
+	msleep(hub->info.pwr_on_2_good_ms);
+	dev_dbg(hc->dev, "hub on slot %u: %u ports\n", udev->slot_id, hub->info.nports);
+	usbblk_hub_scan(udev);
+	mod_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(hub_poll_ms));
+	return 0;
+}
+
+static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed)
+{
+	u16 status, change;
+	unsigned int waited;
+	int ret;
+
+	ret = hub_port_feature(udev, USB_REQ_SET_FEATURE, USB_PORT_FEAT_RESET, port);
+	if (ret)
+		return ret;
+	for (waited = 0; waited < HUB_RESET_MS; waited += 10) {
+		msleep(10);
+		ret = hub_port_status(udev, port, &status, &change);
+		if (ret)
+			return ret;
+		if (change & USB_PORT_STAT_C_RESET)
+			break;
+	}
+	hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_RESET, port);
+	if (!(change & USB_PORT_STAT_C_RESET))
+		return -ETIMEDOUT;
+	if (!(status & USB_PORT_STAT_CONNECTION))
+		return -ENODEV;
+	if (!(status & USB_PORT_STAT_ENABLE))
+		return -EIO;
+	usleep_range(10000, 11000);	/* reset recovery */
+	if (udev->hub->info.ss)
+		*speed = USB_SPEED_SUPER;
+	else if (status & USB_PORT_STAT_LOW_SPEED)
+		*speed = USB_SPEED_LOW;
+	else if (status & USB_PORT_STAT_HIGH_SPEED)
+		*speed = USB_SPEED_HIGH;
+	else
+		*speed = USB_SPEED_FULL;
+	return 0;
+}
+
+static void hub_port_check(struct usbblk_udev *udev, u8 port)
+{
+	struct usbblk_hub *hub = udev->hub;
+	struct usbblk_udev *child = hub->children[port];
+	u16 status, change;
+	unsigned int speed;
+	u64 t;
+	int ret;
+
+	if (hub_port_status(udev, port, &status, &change))
+		return;
+	if (change & USB_PORT_STAT_C_CONNECTION)
+		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_CONNECTION, port);
+	if (change & USB_PORT_STAT_C_ENABLE)
+		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_ENABLE, port);
+	if (change & USB_PORT_STAT_C_OVERCURRENT)
+		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_OVER_CURRENT, port);
+
+	if (child && (!(status & USB_PORT_STAT_CONNECTION) ||
+		      (change & USB_PORT_STAT_C_CONNECTION))) {
+		usbblk_udev_disconnect(child);
+		hub->children[port] = NULL;
+		child = NULL;
+	}
+	if (child || !(status & USB_PORT_STAT_CONNECTION))
+		return;
+	t = ktime_get_ns();
+	ret = hub_port_reset(udev, port, &speed);
+	if (ret) {
+		dev_warn(udev->hc->dev, "hub slot %u port %u: reset failed: %d\n",
+			 udev->slot_id, port, ret);
+		return;
+	}
+	hub->children[port] = usbblk_udev_enumerate(udev->hc, udev, port, speed, t);
+}
+
+/**
+ * usbblk_hub_scan() - check every port of a hub
+ * @udev: the hub; hc->enum_lock held
+ */
+void usbblk_hub_scan(struct usbblk_udev *udev)
+{
+	unsigned int port;
+
+	if (udev->info.depth >= USBBLK_MAX_TIERS - 1)
+		return;		/* no route string tier left for its children */
+	for (port = 1; port <= udev->hub->info.nports && !udev->gone; port++)
+		hub_port_check(udev, port);
+}
+
+/**
+ * usbblk_hub_free() - disconnect everything on a hub that is going away
+ * @udev: the hub; hc->enum_lock held
+ */
+void usbblk_hub_free(struct usbblk_udev *udev)
+{
+	struct usbblk_hub *hub = udev->hub;
+	unsigned int port;
+
+	for (port = 1; port < ARRAY_SIZE(hub->children); port++)
+		if (hub->children[port])
+			usbblk_udev_disconnect(hub->children[port]);
+	udev->hub = NULL;
+	kfree(hub);
+}
+
+/**
+ * usbblk_hub_work() - periodic check of hub ports while a hub is present
+ * @work: hc->hub_work
+ */
+void usbblk_hub_work(struct work_struct *work)
+{
+	struct usbblk_hc *hc = container_of(to_delayed_work(work), struct usbblk_hc, hub_work);
+	struct usbblk_udev *udev;
+	bool hubs = false;
+
+	mutex_lock(&hc->enum_lock);
+	list_for_each_entry(udev, &hc->devices, node)
+		hubs |= udev->hub && !udev->gone;
+	mutex_unlock(&hc->enum_lock);
+	if (!hubs || hc->gone)
+		return;
+	queue_work(hc->wq, &hc->port_work);
+	queue_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(hub_poll_ms));
+}

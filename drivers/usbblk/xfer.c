@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transfers on an endpoint's ring: control transfers on EP0 and bulk TDs
+ * built from DMA segments, their completion from the event thread, and
+ * the recovery of a halted or stopped endpoint.
+ *
+ * One TD is in flight per endpoint at a time: control transfers are
+ * serialised per device (ctrl_lock), bulk transfers by their caller (the
+ * Bulk-Only Transport is strictly sequential).  The path of one transfer:
+ *
+ *   queue TRBs (first TRB's cycle held back) -> commit -> doorbell
+ *   -> event thread: usbblk_ep_event() -> complete(&ep->done)
+ *   -> caller wakes, reads comp_code/actual
+ *
+ * A wait that times out (or is killed) stops the endpoint first, so the
+ * controller no longer touches the buffer when the caller returns, then
+ * moves the dequeue pointer past the TD.
+ */
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/sched/signal.h>
+#include <linux/usb/ch9.h>
+
+#include "usbblk.h"
+#include "trace.h"
+
+/**
+ * usbblk_ep_alloc() - give an endpoint a transfer ring
+ * @udev:	its device
+ * @ep:		the endpoint to set up
+ * @addr:	bEndpointAddress (0 for EP0)
+ * @type:	EP_TYPE_*
+ * @maxp:	max packet size
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int usbblk_ep_alloc(struct usbblk_udev *udev, struct usbblk_ep *ep, u8 addr, u8 type,
+		    u16 maxp)
+{
+	struct usbblk_hc *hc = udev->hc;
+	struct usbblk_trb *trbs;
+	dma_addr_t dma;
+
+	trbs = dma_pool_alloc(hc->ring_pool, GFP_KERNEL, &dma);
+	if (!trbs)
+		return -ENOMEM;
+	usbblk_ring_init(&ep->ring, trbs, dma, USBBLK_RING_TRBS, true);
+	ep->udev = udev;
+	ep->addr = addr;
+	ep->type = type;
+	ep->maxp = maxp;
+	ep->control = type == EP_TYPE_CONTROL;
+	/* device context index: 1 for EP0, else 2 * number + (1 for IN) */
+	ep->dci = ep->control ? 1 : (addr & USB_ENDPOINT_NUMBER_MASK) * 2 + !!(addr & USB_DIR_IN);
+	ep->busy = false;
+	init_completion(&ep->done);
+	spin_lock(&hc->lock);
+	udev->eps[ep->dci] = ep;
+	spin_unlock(&hc->lock);
+	return 0;
+}
+
+/**
+ * usbblk_ep_free() - free an endpoint's ring; the controller must be done
+ * with it (endpoint dropped or slot disabled)
+ * @udev: its device
+ * @ep:   the endpoint
+ */
+void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep)
+{
+	struct usbblk_hc *hc = udev->hc;
+
+	if (!ep->ring.trbs)
+		return;
+	spin_lock(&hc->lock);
+	if (udev->eps[ep->dci] == ep)
+		udev->eps[ep->dci] = NULL;
+	spin_unlock(&hc->lock);
+	dma_pool_free(hc->ring_pool, ep->ring.trbs, ep->ring.dma);
+	ep->ring.trbs = NULL;
+}
+
+/**
+ * usbblk_ep_event() - a transfer event for the TD in flight (event thread,
+ * hc->lock held)
+ * @hc:		the controller
+ * @ep:		the endpoint, busy
+ * @idx:	the TRB the event names, one of the TD's
+ * @code:	completion code
+ * @residue:	bytes of that TRB not transferred
+ */
+void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
+		     u32 code, u32 residue)
+{
+	u32 trb_len = FIELD_GET(TRB_LEN, usbblk_trb_read(&ep->ring.trbs[idx], 2));
+
+	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
+	if (ep->control) {
+		if ((int)idx == ep->data_idx) {
+			ep->actual = trb_len - min(residue, trb_len);
+			if (code == COMP_SHORT_PACKET) {
+				/* the status stage still runs: wait for its event */
+				ep->short_seen = true;
+				return;
+			}
+		} else if (idx == ep->td.last && !ep->short_seen &&
+			   (code == COMP_SUCCESS || code == COMP_SHORT_PACKET)) {
+			ep->actual = ep->data_len;
+		}
+		if (idx != ep->td.last && code == COMP_SUCCESS)
+			return;		/* not the end yet (no IOC there anyway) */
+	} else {
+		ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) +
+			     trb_len - min(residue, trb_len);
+		/*
+		 * A short packet ends the TD at the TRB it happened on (ISP);
+		 * a possible second event for the last TRB finds the TD no
+		 * longer busy and is dropped as stale.
+		 */
+		if (code == COMP_SUCCESS && idx != ep->td.last)
+			return;
+	}
+	if (code == COMP_SHORT_PACKET && ep->control)
+		code = COMP_SUCCESS;	/* short data stage, status stage done */
+	ep->comp_code = code;
+	ep->busy = false;
+	usbblk_ring_retire(&ep->ring, &ep->td);
+	complete(&ep->done);
+}
+
+static u32 ep_state(struct usbblk_ep *ep)
+{
+	return FIELD_GET(EP_STATE, le32_to_cpu(usbblk_ctx_out_ep(ep->udev, ep->dci)[0]));
+}
+
+/* Bring the endpoint to Stopped: Reset Endpoint if Halted, Stop if Running. */
+static void ep_quiesce(struct usbblk_ep *ep)
+{
+	struct usbblk_hc *hc = ep->udev->hc;
+	u32 state = ep_state(ep);
+
+	if (state == EP_STATE_HALTED)
+		usbblk_cmd_reset_ep(hc, ep);
+	else if (state == EP_STATE_RUNNING)
+		usbblk_cmd_stop_ep(hc, ep);
+}
+
+/*
+ * Take back a TD the controller may still own.  After the Stop (or Reset)
+ * Endpoint command the controller touches nothing of it; a Stopped event
+ * may have completed it meanwhile, otherwise it is dropped here; then the
+ * dequeue pointer skips it.
+ */
+static void ep_cancel(struct usbblk_ep *ep)
+{
+	struct usbblk_hc *hc = ep->udev->hc;
+
+	if (!ep->udev->gone)
+		ep_quiesce(ep);
+	spin_lock(&hc->lock);
+	if (ep->busy) {
+		ep->busy = false;
+		ep->comp_code = COMP_STOPPED;
+	}
+	spin_unlock(&hc->lock);
+	if (!ep->udev->gone)
+		usbblk_cmd_set_deq(hc, ep);
+}
+
+/*
+ * Wait for the TD in flight.  Returns 0 with ep->comp_code set, or
+ * -ETIMEDOUT / -EINTR (fatal signal) / -ENODEV (device gone) after the
+ * endpoint was stopped.
+ */
+static int ep_wait(struct usbblk_ep *ep, unsigned int timeout_ms)
+{
+	long left = wait_for_completion_killable_timeout(&ep->done,
+							 msecs_to_jiffies(timeout_ms));
+
+	if (left > 0)
+		return ep->udev->gone && ep->comp_code == COMP_INVALID ? -ENODEV : 0;
+	ep_cancel(ep);
+	if (ep->udev->gone)
+		return -ENODEV;
+	return left ? -EINTR : -ETIMEDOUT;
+}
+
+static int ep_submit(struct usbblk_ep *ep, unsigned int first)
+{
+	struct usbblk_hc *hc = ep->udev->hc;
+
+	reinit_completion(&ep->done);
+	ep->comp_code = COMP_INVALID;
+	ep->actual = 0;
+	ep->short_seen = false;
+	spin_lock(&hc->lock);
+	ep->busy = true;
+	spin_unlock(&hc->lock);
+	usbblk_ring_commit(&ep->ring, first);
+	usbblk_xhci_ring_db(hc, ep->udev->slot_id, ep->dci);
+	return 0;
+}
+
+/**
+ * usbblk_control() - a control transfer on EP0
+ * @udev:	the device
+ * @type:	bmRequestType (USB_DIR_IN for device-to-host)
+ * @req:	bRequest
+ * @value:	wValue
+ * @index:	wIndex
+ * @data:	data stage buffer (kernel memory, copied through a DMA buffer)
+ * @len:	wLength, at most one page
+ * @timeout_ms:	bound of the wait
+ *
+ * Return: bytes transferred in the data stage, or a negative errno:
+ * -EPIPE (STALL; the endpoint is reset and usable again), -ETIMEDOUT,
+ * -ENODEV, -EPROTO, ...
+ */
+int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 index,
+		   void *data, u16 len, unsigned int timeout_ms)
+{
+	struct usbblk_ep *ep = &udev->ep0;
+	bool in = type & USB_DIR_IN;
+	unsigned int first;
+	u32 trt, status_dir;
+	int ret;
+
+	if (len > PAGE_SIZE)
+		return -EINVAL;
+	down_read(&udev->io_lock);
+	mutex_lock(&udev->ctrl_lock);
+	if (udev->gone) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (usbblk_ring_free(&ep->ring) < 3) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (!in && len)
+		memcpy(udev->ctrl_buf, data, len);
+
+	trt = !len ? TRB_TRT_NO_DATA : in ? TRB_TRT_IN : TRB_TRT_OUT;
+	first = usbblk_ring_enqueue(&ep->ring,
+				    type | req << 8 | (u32)value << 16 | (u64)index << 32 |
+				    (u64)len << 48,
+				    FIELD_PREP(TRB_LEN, 8),
+				    FIELD_PREP(TRB_TYPE, TRB_TYPE_SETUP) | TRB_IDT |
+				    FIELD_PREP(TRB_TRT, trt), true);
+	ep->td.first = first;
+	ep->data_idx = -1;
+	ep->data_len = len;
+	if (len)
+		ep->data_idx = usbblk_ring_enqueue(&ep->ring, udev->ctrl_dma,
+						   FIELD_PREP(TRB_LEN, len),
+						   FIELD_PREP(TRB_TYPE, TRB_TYPE_DATA) | TRB_ISP |
+						   (in ? TRB_DIR_IN : 0), false);
+	/* the status stage goes the other way (IN when there is no data) */
+	status_dir = in && len ? 0 : TRB_DIR_IN;
+	ep->td.last = usbblk_ring_enqueue(&ep->ring, 0, 0,
+					  FIELD_PREP(TRB_TYPE, TRB_TYPE_STATUS) | TRB_IOC |
+					  status_dir, false);
+	ep->td.ntrbs = len ? 3 : 2;
+	ep->td.len = len;
+	trace_usbblk_control(udev->slot_id, type, req, value, index, len);
+	ep_submit(ep, first);
+
+	ret = ep_wait(ep, timeout_ms);
+	if (!ret) {
+		ret = usbblk_comp_errno(ep->comp_code);
+		if (!ret) {
+			ret = ep->actual;
+			if (in && ret)
+				memcpy(data, udev->ctrl_buf, ret);
+		} else if (ep->comp_code == COMP_STALL ||
+			   ep->comp_code == COMP_TRANSACTION_ERROR ||
+			   ep->comp_code == COMP_BABBLE) {
+			/* EP0 halted: a STALL on it is a protocol answer, recover */
+			usbblk_ep_recover(ep);
+		}
+	}
+out:
+	mutex_unlock(&udev->ctrl_lock);
+	up_read(&udev->io_lock);
+	return ret;
+}
+
+/**
+ * usbblk_bulk() - one bulk TD over DMA segments, waited for
+ * @ep:		a bulk endpoint of a configured device
+ * @segs:	the buffer's DMA segments (already mapped)
+ * @nsegs:	how many
+ * @timeout_ms:	bound of the wait
+ * @actual:	bytes transferred (also on a STALL or short packet)
+ *
+ * The caller serialises transfers on @ep.  After a STALL the endpoint is
+ * halted until usbblk_ep_recover().
+ *
+ * Return: 0 (also for a short transfer), -EPIPE (STALL), -ETIMEDOUT,
+ * -EINTR (fatal signal), -ENODEV, -ENOSPC (too many segments for the
+ * ring) or another errno from the completion code.
+ */
+int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned int nsegs,
+		unsigned int timeout_ms, u32 *actual)
+{
+	struct usbblk_udev *udev = ep->udev;
+	int ret;
+
+	*actual = 0;
+	down_read(&udev->io_lock);
+	if (udev->gone) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = usbblk_ring_queue_td(&ep->ring, segs, nsegs, ep->maxp, &ep->td);
+	if (ret)
+		goto out;
+	trace_usbblk_bulk(udev->slot_id, ep->dci, ep->td.len, ep->td.ntrbs);
+	ep_submit(ep, ep->td.first);
+	ret = ep_wait(ep, timeout_ms);
+	*actual = ep->actual;
+	if (!ret)
+		ret = usbblk_comp_errno(ep->comp_code);
+out:
+	up_read(&udev->io_lock);
+	return ret;
+}
+
+/**
+ * usbblk_ep_recover() - make a halted or stopped endpoint usable again
+ * @ep: the endpoint
+ *
+ * Reset Endpoint if the controller has it Halted, then Set TR Dequeue
+ * Pointer past everything queued (4.6.8, 4.6.10).  The device side of a
+ * halt (CLEAR_FEATURE(ENDPOINT_HALT)) is the caller's business.
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_ep_recover(struct usbblk_ep *ep)
+{
+	if (ep->udev->gone)
+		return -ENODEV;
+	ep_quiesce(ep);
+	return usbblk_cmd_set_deq(ep->udev->hc, ep);
+}
+
+/**
+ * usbblk_ep_abort_all() - fail every TD in flight on a device being torn
+ * down; its slot must be disabled already, so the controller is done
+ * @udev: the device
+ */
+void usbblk_ep_abort_all(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+	unsigned int i;
+
+	spin_lock(&hc->lock);
+	for (i = 1; i < ARRAY_SIZE(udev->eps); i++) {
+		struct usbblk_ep *ep = udev->eps[i];
+
+		if (ep && ep->busy) {
+			ep->busy = false;
+			ep->comp_code = COMP_INVALID;
+			complete(&ep->done);
+		}
+	}
+	spin_unlock(&hc->lock);
+}
