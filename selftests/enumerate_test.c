@@ -129,7 +129,7 @@ TEST_F(hc, nonzero_flags_einval)
 	struct usbblk_enumerate e;
 
 	memset(&e, 0, sizeof(e));
-	e.flags = 1;
+	e.flags = 1U << 31;
 	EXPECT_EQ(-1, ioctl(self->fd, USBBLK_IOC_ENUMERATE, &e));
 	EXPECT_EQ(EINVAL, errno);
 }
@@ -139,7 +139,7 @@ TEST_F(hc, nonzero_reserved_einval)
 	struct usbblk_enumerate e;
 	unsigned int i;
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < sizeof(e.reserved) / sizeof(e.reserved[0]); i++) {
 		memset(&e, 0, sizeof(e));
 		e.reserved[i] = 1U << i;
 		EXPECT_EQ(-1, ioctl(self->fd, USBBLK_IOC_ENUMERATE, &e));

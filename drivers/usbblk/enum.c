@@ -481,6 +481,8 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 		 info->serial, info->flags & USBBLK_DEV_MASS_STORAGE ? ", mass storage" : "",
 		 info->flags & USBBLK_DEV_HUB ? ", hub" : "", udev->slot_id,
 		 info->enum_ns / NSEC_PER_USEC);
+	if (udev->hub)
+		usbblk_hub_scan(udev);
 	return udev;
 }
 

@@ -59,7 +59,8 @@ static int hub_port_status(struct usbblk_udev *udev, u8 port, u16 *status, u16 *
 
 /**
  * usbblk_hub_init() - a hub was configured: read its descriptor, tell the
- * controller it is a hub, power its ports, enumerate what is there
+ * controller it is a hub, power its ports (usbblk_hub_scan() then finds
+ * what is plugged in)
  * @udev: the hub, configured; hc->enum_lock held
  *
  * Return: 0 or an errno.
@@ -117,7 +118,6 @@ int usbblk_hub_init(struct usbblk_udev *udev)
 	}
 	msleep(hub->info.pwr_on_2_good_ms);
 	dev_dbg(hc->dev, "hub on slot %u: %u ports\n", udev->slot_id, hub->info.nports);
-	usbblk_hub_scan(udev);
 	mod_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(hub_poll_ms));
 	return 0;
 }

@@ -173,8 +173,12 @@ TEST(uapi_layout)
 	/* The ABI: sizes and offsets must never change. */
 	EXPECT_EQ(8, sizeof(struct usbblk_port));
 	EXPECT_EQ(72, sizeof(struct usbblk_hc_info));
-	EXPECT_EQ(2156, sizeof(struct usbblk_enumerate));
-	EXPECT_EQ(8, offsetof(struct usbblk_enumerate, reserved));
+	EXPECT_EQ(2152, sizeof(struct usbblk_enumerate));
+	EXPECT_EQ(8, offsetof(struct usbblk_enumerate, devices));
+	EXPECT_EQ(24, offsetof(struct usbblk_enumerate, reserved));
+	EXPECT_EQ(256, sizeof(struct usbblk_device_info));
+	EXPECT_EQ(40, offsetof(struct usbblk_device_info, enum_ns));
+	EXPECT_EQ(48, offsetof(struct usbblk_device_info, manufacturer));
 	EXPECT_EQ(40, offsetof(struct usbblk_enumerate, hc));
 	EXPECT_EQ(112, offsetof(struct usbblk_enumerate, ports));
 	EXPECT_EQ(40, offsetof(struct usbblk_hc_info, name));

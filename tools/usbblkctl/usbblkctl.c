@@ -8,6 +8,7 @@
  * Exit status: 0 on success, 1 on an error (errno reported), 2 on usage.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,6 +31,9 @@ static void usage(FILE *f)
 		prog, prog);
 }
 
+#define MAX_DEVICES 64
+static struct usbblk_device_info devs[MAX_DEVICES];
+
 static int enumerate(const char *dev, struct usbblk_enumerate *e)
 {
 	int fd = open(dev, O_RDONLY | O_CLOEXEC);
@@ -40,12 +44,104 @@ static int enumerate(const char *dev, struct usbblk_enumerate *e)
 		return -1;
 	}
 	memset(e, 0, sizeof(*e));
+	memset(devs, 0, sizeof(devs));
+	e->devices = (uintptr_t)devs;
+	e->max_devices = MAX_DEVICES;
 	if (ioctl(fd, USBBLK_IOC_ENUMERATE, e)) {
 		fprintf(stderr, "%s: %s: ENUMERATE: %s\n", prog, dev, strerror(errno));
 		ret = -1;
 	}
 	close(fd);
 	return ret;
+}
+
+static const char *state_name(unsigned int state)
+{
+	switch (state) {
+	case USBBLK_DEV_ADDRESSED:	return "addressed";
+	case USBBLK_DEV_CONFIGURED:	return "configured";
+	default:			return "failed";
+	}
+}
+
+static void path_str(const struct usbblk_device_info *d, char *buf, size_t size)
+{
+	unsigned int i;
+	int n = snprintf(buf, size, "%u", d->path[0]);
+
+	for (i = 1; i <= d->depth && i <= USBBLK_MAX_TIERS && n < (int)size; i++)
+		n += snprintf(buf + n, size - n, ".%u", d->path[i]);
+}
+
+/* JSON string: escape what JSON requires, pass UTF-8 through */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_devices_text(const struct usbblk_enumerate *e)
+{
+	unsigned int i, n = e->ndevices < MAX_DEVICES ? e->ndevices : MAX_DEVICES;
+
+	for (i = 0; i < n; i++) {
+		const struct usbblk_device_info *d = &devs[i];
+		char path[32];
+
+		path_str(d, path, sizeof(path));
+		printf("  device %-7s %04x:%04x %-11s %-10s slot %-3u %s%s\"%s\" \"%s\" serial \"%s\", class %02x/%02x/%02x, %llu us",
+		       path, d->vendor_id, d->product_id, usbblk_speed_name(d->speed),
+		       state_name(d->state), d->slot_id,
+		       d->flags & USBBLK_DEV_MASS_STORAGE ? "mass-storage " : "",
+		       d->flags & USBBLK_DEV_HUB ? "hub " : "",
+		       d->manufacturer, d->product, d->serial, d->if_class, d->if_subclass,
+		       d->if_protocol, (unsigned long long)d->enum_ns / 1000);
+		if (d->error)
+			printf(", error: %s", strerror(d->error));
+		printf("\n");
+	}
+}
+
+static void print_devices_json(const struct usbblk_enumerate *e)
+{
+	unsigned int i, n = e->ndevices < MAX_DEVICES ? e->ndevices : MAX_DEVICES;
+
+	printf(",\"devices\":[");
+	for (i = 0; i < n; i++) {
+		const struct usbblk_device_info *d = &devs[i];
+		char path[32];
+
+		path_str(d, path, sizeof(path));
+		printf("%s{\"path\":\"%s\",\"root_port\":%u,\"depth\":%u,\"route\":%u,"
+		       "\"slot\":%u,\"speed\":\"%s\",\"state\":\"%s\",\"mass_storage\":%s,"
+		       "\"hub\":%s,\"vendor_id\":\"%04x\",\"product_id\":\"%04x\","
+		       "\"bcd_device\":\"%04x\",\"bcd_usb\":\"%04x\","
+		       "\"class\":[%u,%u,%u],\"interface_class\":[%u,%u,%u],"
+		       "\"config\":%u,\"error\":%d,\"enum_ns\":%llu,\"manufacturer\":",
+		       i ? "," : "", path, d->root_port, d->depth, d->route, d->slot_id,
+		       usbblk_speed_name(d->speed), state_name(d->state),
+		       d->flags & USBBLK_DEV_MASS_STORAGE ? "true" : "false",
+		       d->flags & USBBLK_DEV_HUB ? "true" : "false",
+		       d->vendor_id, d->product_id, d->bcd_device, d->bcd_usb,
+		       d->dev_class, d->dev_subclass, d->dev_protocol,
+		       d->if_class, d->if_subclass, d->if_protocol, d->config_value,
+		       d->error, (unsigned long long)d->enum_ns);
+		json_str(d->manufacturer);
+		printf(",\"product\":");
+		json_str(d->product);
+		printf(",\"serial\":");
+		json_str(d->serial);
+		printf("}");
+	}
+	printf("]");
 }
 
 static void print_text(const char *dev, const struct usbblk_enumerate *e)
@@ -71,6 +167,7 @@ static void print_text(const char *dev, const struct usbblk_enumerate *e)
 		       p->flags & USBBLK_PORT_POWERED ? " powered" : " unpowered",
 		       p->link_state, p->portsc);
 	}
+	print_devices_text(e);
 }
 
 static void print_json(const char *dev, const struct usbblk_enumerate *e)
@@ -101,7 +198,9 @@ static void print_json(const char *dev, const struct usbblk_enumerate *e)
 		       p->flags & USBBLK_PORT_POWERED ? "true" : "false",
 		       usbblk_speed_name(p->speed), p->link_state, p->portsc);
 	}
-	printf("]}\n");
+	printf("]");
+	print_devices_json(e);
+	printf("}\n");
 }
 
 static int cmd_list(void)

@@ -184,7 +184,6 @@ struct usbblk_device_info {
  * @reserved:	in: must be zero; out: zero
  * @hc:		out: the controller
  * @ports:	out: root ports 1..@nports in order
- * @__pad1:	zero
  */
 struct usbblk_enumerate {
 	__u32 flags;
@@ -195,7 +194,6 @@ struct usbblk_enumerate {
 	__u32 reserved[4];
 	struct usbblk_hc_info hc;
 	struct usbblk_port ports[USBBLK_MAX_PORTS];
-	__u32 __pad1;
 };
 
 /**
