@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The devices ENUMERATE reports, against what the VM was built with.
+ *
+ *   USBBLK_DEV           controller node (default /dev/usbblk-hc0)
+ *   USBBLK_EXPECT_DEVS   ';'-separated devices, each a ','-separated list
+ *                        of key=value: path=5.1 id=46f4:0001 speed=super
+ *                        state=configured|addressed ms=0|1 hub=0|1
+ *                        serial=TEXT product=TEXT (keys optional but path)
+ * Exactly these devices must be present.  Enumeration times are printed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+#include "usbblk-names.h"
+#include "kselftest_harness.h"
+
+#define MAX_DEVS 32
+
+static const char *dev_node(void)
+{
+	const char *v = getenv("USBBLK_DEV");
+
+	return v && *v ? v : "/dev/usbblk-hc0";
+}
+
+static void path_of(const struct usbblk_device_info *d, char *buf, size_t size)
+{
+	unsigned int i;
+	int n = snprintf(buf, size, "%u", d->path[0]);
+
+	for (i = 1; i <= d->depth && i <= USBBLK_MAX_TIERS; i++)
+		n += snprintf(buf + n, size - n, ".%u", d->path[i]);
+}
+
+static const char *state_of(unsigned int s)
+{
+	return s == USBBLK_DEV_CONFIGURED ? "configured" :
+	       s == USBBLK_DEV_ADDRESSED ? "addressed" : "failed";
+}
+
+/* Does device D match the expectation SPEC ("k=v,k=v")?  Sets *why. */
+static int matches(const struct usbblk_device_info *d, const char *spec, char *why, size_t wlen)
+{
+	char buf[512], *save = NULL, *kv;
+	char path[32], id[16];
+
+	path_of(d, path, sizeof(path));
+	snprintf(id, sizeof(id), "%04x:%04x", d->vendor_id, d->product_id);
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *v = strchr(kv, '=');
+		const char *have;
+		char num[8];
+
+		if (!v)
+			continue;
+		*v++ = 0;
+		if (!strcmp(kv, "path"))
+			have = path;
+		else if (!strcmp(kv, "id"))
+			have = id;
+		else if (!strcmp(kv, "speed"))
+			have = usbblk_speed_name(d->speed);
+		else if (!strcmp(kv, "state"))
+			have = state_of(d->state);
+		else if (!strcmp(kv, "serial"))
+			have = d->serial;
+		else if (!strcmp(kv, "product"))
+			have = d->product;
+		else if (!strcmp(kv, "ms") || !strcmp(kv, "hub")) {
+			unsigned int bit = kv[0] == 'm' ? USBBLK_DEV_MASS_STORAGE : USBBLK_DEV_HUB;
+
+			snprintf(num, sizeof(num), "%d", !!(d->flags & bit));
+			have = num;
+		} else {
+			snprintf(why, wlen, "unknown key %s", kv);
+			return 0;
+		}
+		/* speeds are written short in specs: "super" for "super-speed" */
+		if (!strcmp(kv, "speed") ? strncmp(have, v, strlen(v)) || have[strlen(v)] != '-'
+					 : strcmp(have, v)) {
+			snprintf(why, wlen, "%s: %s is \"%s\", want \"%s\"", path, kv, have, v);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int enumerate(int fd, struct usbblk_device_info *devs, unsigned int max,
+		     struct usbblk_enumerate *e, unsigned int flags)
+{
+	memset(e, 0, sizeof(*e));
+	e->flags = flags;
+	e->devices = (uintptr_t)devs;
+	e->max_devices = max;
+	return ioctl(fd, USBBLK_IOC_ENUMERATE, e);
+}
+
+FIXTURE(devs) {
+	int fd;
+	struct usbblk_enumerate e;
+	struct usbblk_device_info d[MAX_DEVS];
+};
+
+FIXTURE_SETUP(devs)
+{
+	self->fd = open(dev_node(), O_RDONLY);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", dev_node(), strerror(errno));
+	memset(self->d, 0xa5, sizeof(self->d));
+	ASSERT_EQ(0, enumerate(self->fd, self->d, MAX_DEVS, &self->e, 0))
+		TH_LOG("ENUMERATE: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(devs)
+{
+	close(self->fd);
+}
+
+TEST_F(devs, expected_devices_present)
+{
+	const char *want = getenv("USBBLK_EXPECT_DEVS");
+	char buf[2048], *save = NULL, *spec, why[256] = "";
+	unsigned int i, nwant = 0, used = 0;
+
+	ASSERT_NE(NULL, want) TH_LOG("USBBLK_EXPECT_DEVS is not set");
+	ASSERT_GE(MAX_DEVS, self->e.ndevices);
+	for (i = 0; i < self->e.ndevices; i++) {
+		const struct usbblk_device_info *d = &self->d[i];
+		char path[32];
+
+		path_of(d, path, sizeof(path));
+		ksft_print_msg("device %s %04x:%04x %s %s slot %u \"%s\" serial \"%s\" error %d: enumerated in %llu us\n",
+			       path, d->vendor_id, d->product_id, usbblk_speed_name(d->speed),
+			       state_of(d->state), d->slot_id, d->product, d->serial, d->error,
+			       (unsigned long long)d->enum_ns / 1000);
+	}
+	snprintf(buf, sizeof(buf), "%s", want);
+	for (spec = strtok_r(buf, ";", &save); spec; spec = strtok_r(NULL, ";", &save)) {
+		int found = -1;
+
+		nwant++;
+		for (i = 0; i < self->e.ndevices; i++) {
+			if (!(used & (1U << i)) && matches(&self->d[i], spec, why, sizeof(why))) {
+				found = i;
+				break;
+			}
+		}
+		EXPECT_LE(0, found) TH_LOG("no device matches \"%s\" (%s)", spec, why);
+		if (found >= 0)
+			used |= 1U << found;
+	}
+	EXPECT_EQ(nwant, self->e.ndevices);
+}
+
+TEST_F(devs, device_info_consistent)
+{
+	unsigned int i;
+
+	for (i = 0; i < self->e.ndevices; i++) {
+		const struct usbblk_device_info *d = &self->d[i];
+		unsigned int j;
+
+		EXPECT_EQ(0, d->__pad0[0] | d->__pad0[1] | d->__pad0[2]);
+		for (j = 0; j < 4; j++)
+			EXPECT_EQ(0, d->reserved[j]);
+		EXPECT_EQ(d->path[0], d->root_port);
+		EXPECT_LE(1, d->root_port);
+		EXPECT_GE(self->e.nports, d->root_port);
+		EXPECT_NE(0, memchr(d->serial, 0, sizeof(d->serial)) != NULL);
+		EXPECT_NE(0, memchr(d->product, 0, sizeof(d->product)) != NULL);
+		EXPECT_NE(0, memchr(d->manufacturer, 0, sizeof(d->manufacturer)) != NULL);
+		if (d->state == USBBLK_DEV_FAILED)
+			continue;
+		EXPECT_NE(0, d->slot_id);
+		EXPECT_LT(0, d->enum_ns);
+		EXPECT_EQ(0, d->error);
+		if (d->flags & (USBBLK_DEV_MASS_STORAGE | USBBLK_DEV_HUB))
+			EXPECT_EQ(USBBLK_DEV_CONFIGURED, d->state);
+		if (d->flags & USBBLK_DEV_MASS_STORAGE) {
+			EXPECT_EQ(0x08, d->if_class);
+			EXPECT_EQ(0x06, d->if_subclass);
+			EXPECT_EQ(0x50, d->if_protocol);
+		}
+		/* a device on a root port: the port is connected at its speed */
+		if (!d->depth) {
+			const struct usbblk_port *p = &self->e.ports[d->root_port - 1];
+
+			EXPECT_TRUE(p->flags & USBBLK_PORT_CONNECTED);
+			EXPECT_EQ(d->speed, p->speed);
+		}
+	}
+	/* entries past ndevices untouched */
+	for (i = self->e.ndevices; i < MAX_DEVS; i++)
+		EXPECT_EQ(0xa5, ((unsigned char *)&self->d[i])[0]);
+}
+
+TEST_F(devs, count_only_and_short_array)
+{
+	struct usbblk_enumerate e;
+	struct usbblk_device_info one[1];
+
+	ASSERT_EQ(0, enumerate(self->fd, NULL, 0, &e, USBBLK_ENUM_NO_RESCAN));
+	EXPECT_EQ(self->e.ndevices, e.ndevices);
+	memset(one, 0x5a, sizeof(one));
+	ASSERT_EQ(0, enumerate(self->fd, one, 1, &e, USBBLK_ENUM_NO_RESCAN));
+	EXPECT_EQ(self->e.ndevices, e.ndevices);
+	EXPECT_EQ(1, e.max_devices);
+	if (e.ndevices)
+		EXPECT_EQ(0, memcmp(&one[0], &self->d[0], sizeof(one[0])));
+}
+
+TEST_F(devs, bad_device_array_efault)
+{
+	struct usbblk_enumerate e;
+	void *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, ro);
+	if (!self->e.ndevices)
+		SKIP(return, "no devices");
+	EXPECT_EQ(-1, enumerate(self->fd, (void *)16, MAX_DEVS, &e, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, enumerate(self->fd, ro, 4096 / sizeof(struct usbblk_device_info), &e, 0));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(ro, 4096);
+}
+
+TEST_F(devs, rescan_is_stable)
+{
+	struct usbblk_device_info d[MAX_DEVS];
+	struct usbblk_enumerate e;
+	unsigned int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, enumerate(self->fd, d, MAX_DEVS, &e, 0));
+		ASSERT_EQ(self->e.ndevices, e.ndevices);
+		EXPECT_EQ(0, memcmp(d, self->d, e.ndevices * sizeof(d[0])));
+	}
+}
+
+TEST_HARNESS_MAIN

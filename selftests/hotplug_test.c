@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hot-unplug and re-plug a stick through the QEMU monitor (tools/vm/run
+ * --hotplug, guest helper vm-monitor) and check that usbblk tears it down
+ * and enumerates it again, with nothing leaked across cycles.
+ *
+ *   USBBLK_HOTPLUG_ID      QEMU device id of the stick (default stick0)
+ *   USBBLK_HOTPLUG_ADD     the device_add argument that plugs it back
+ *   USBBLK_HOTPLUG_SERIAL  its serial number, to find it in ENUMERATE
+ *   USBBLK_HOTPLUG_CYCLES  unplug/re-plug cycles (default 50)
+ *
+ * Leaks: the controller's DMA pools (/sys/.../pools) must hold exactly
+ * as many blocks after every cycle as before; slab and free memory are
+ * printed and bounded loosely (they move with everything else the kernel
+ * does).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+#include "kselftest_harness.h"
+
+#define MAX_DEVS 16
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+/* Devices with this serial, and whether they are configured. */
+static int find_serial(int fd, const char *serial, int *configured, char *pools_path,
+		       size_t plen)
+{
+	struct usbblk_device_info d[MAX_DEVS];
+	struct usbblk_enumerate e;
+	unsigned int i;
+	int n = 0;
+
+	memset(&e, 0, sizeof(e));
+	e.devices = (uintptr_t)d;
+	e.max_devices = MAX_DEVS;
+	if (ioctl(fd, USBBLK_IOC_ENUMERATE, &e))
+		return -errno;
+	*configured = 0;
+	for (i = 0; i < e.ndevices && i < MAX_DEVS; i++) {
+		if (strcmp(d[i].serial, serial))
+			continue;
+		n++;
+		*configured += d[i].state == USBBLK_DEV_CONFIGURED;
+	}
+	if (pools_path)
+		snprintf(pools_path, plen, "/sys/bus/%s/devices/%s/pools",
+			 e.hc.flags & USBBLK_HC_PCI ? "pci" : "platform", e.hc.name);
+	return n;
+}
+
+/* Blocks in use in usbblk's DMA pools. */
+static long pool_blocks(const char *path)
+{
+	char line[256], name[64];
+	long in_use, total = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &in_use) == 2 && !strncmp(name, "usbblk-", 7))
+			total += in_use;
+	fclose(f);
+	return total;
+}
+
+static long meminfo(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = strtol(line + strlen(key) + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static int monitor(const char *cmd, const char *arg)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "vm-monitor %s %s >/dev/null", cmd, arg);
+	return system(buf);
+}
+
+TEST(unplug_replug_cycles)
+{
+	const char *id = env_or("USBBLK_HOTPLUG_ID", "stick0");
+	const char *add = getenv("USBBLK_HOTPLUG_ADD");
+	const char *serial = getenv("USBBLK_HOTPLUG_SERIAL");
+	int cycles = atoi(env_or("USBBLK_HOTPLUG_CYCLES", "50"));
+	long with, without = -1, slab0 = 0, free0 = 0, slab1, free1;
+	char pools[256];
+	int fd, i, n, conf;
+
+	ASSERT_NE(NULL, add) TH_LOG("USBBLK_HOTPLUG_ADD is not set");
+	ASSERT_NE(NULL, serial) TH_LOG("USBBLK_HOTPLUG_SERIAL is not set");
+	fd = open(env_or("USBBLK_DEV", "/dev/usbblk-hc0"), O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, find_serial(fd, serial, &conf, pools, sizeof(pools)));
+	ASSERT_EQ(1, conf);
+	with = pool_blocks(pools);
+	ASSERT_LT(0, with) TH_LOG("%s unreadable", pools);
+
+	for (i = 0; i < cycles; i++) {
+		if (i == 3) {	/* past the first allocations of every cache */
+			slab0 = meminfo("Slab");
+			free0 = meminfo("MemFree");
+		}
+		ASSERT_EQ(0, monitor("device_del", id)) TH_LOG("cycle %d: device_del", i);
+		n = find_serial(fd, serial, &conf, NULL, 0);
+		ASSERT_EQ(0, n) TH_LOG("cycle %d: still listed after unplug", i);
+		if (without < 0)
+			without = pool_blocks(pools);
+		EXPECT_EQ(without, pool_blocks(pools)) TH_LOG("cycle %d: pool blocks", i);
+		EXPECT_LT(without, with);
+
+		ASSERT_EQ(0, monitor("device_add", add)) TH_LOG("cycle %d: device_add", i);
+		n = find_serial(fd, serial, &conf, NULL, 0);
+		ASSERT_EQ(1, n) TH_LOG("cycle %d: not back after re-plug", i);
+		ASSERT_EQ(1, conf) TH_LOG("cycle %d: not configured", i);
+		EXPECT_EQ(with, pool_blocks(pools)) TH_LOG("cycle %d: pool blocks", i);
+	}
+	slab1 = meminfo("Slab");
+	free1 = meminfo("MemFree");
+	ksft_print_msg("%d cycles: DMA pool blocks %ld plugged / %ld unplugged every cycle; Slab %+ld kB, MemFree %+ld kB over cycles 3..%d\n",
+		       cycles, with, without, slab1 - slab0, free1 - free0, cycles);
+	/* noise bounds: a leak of one context or ring a cycle would show */
+	if (cycles > 10) {
+		EXPECT_GT(512, slab1 - slab0);
+		EXPECT_GT(4096, free0 - free1);
+	}
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
