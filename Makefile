@@ -109,9 +109,16 @@ unit: | deps
 
 # Static checks; each fails on its first warning.
 CHECKPATCH_FILES := $(shell find $(TOP)/drivers -name '*.[ch]') $(UAPI)/linux/usbblk.h
+# --root is a stand-in tree: the kernel's headers, so checkpatch learns
+# the CamelCase names they define (USB descriptor fields), and our
+# Documentation/, so it finds the DT binding and vendor prefix.
+CPROOT := $(BUILD)/checkpatch-root
 checkpatch: | deps
-	perl $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --terse \
-		--show-types -f $(CHECKPATCH_FILES)
+	@if [ ! -d $(CPROOT)/include ]; then mkdir -p $(CPROOT) && \
+		cp -rs $(KROOT)/usr/src/linux-headers-$(KABI)-common-rt/include $(CPROOT)/; fi
+	ln -sfn $(TOP)/Documentation $(CPROOT)/Documentation
+	cd $(BUILD) && perl $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		--show-types --root=$(CPROOT) -f $(CHECKPATCH_FILES)
 
 # Sparse and W=1 build into their own mirror with a fresh tree each time.
 define static_build

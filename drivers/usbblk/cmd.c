@@ -97,7 +97,7 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 	hc->cmd_code = COMP_INVALID;
 	spin_unlock(&hc->lock);
 	usbblk_ring_commit(&hc->cmd_ring, idx);
-	trace_usbblk_cmd(&hc->cmd_ring.trbs[idx]);
+	trace_usbblk_cmd(&hc->cmd_ring.trbs[idx], FIELD_GET(TRB_TYPE, control));
 	usbblk_xhci_ring_db(hc, 0, 0);
 
 	if (!wait_for_completion_timeout(&hc->cmd_done,

@@ -38,7 +38,7 @@ static int hub_port_feature(struct usbblk_udev *udev, u8 req, u16 feature, u8 po
 	int ret = usbblk_control(udev, USB_DIR_OUT | USB_RT_PORT, req, feature, port, NULL, 0,
 				 USBBLK_CTRL_TIMEOUT_MS);
 
-	return ret < 0 ? ret : 0;
+	return min(ret, 0);
 }
 
 static int hub_port_status(struct usbblk_udev *udev, u8 port, u16 *status, u16 *change)
@@ -132,7 +132,7 @@ static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed
 	if (ret)
 		return ret;
 	for (waited = 0; waited < HUB_RESET_MS; waited += 10) {
-		msleep(10);
+		usleep_range(10000, 12000);
 		ret = hub_port_status(udev, port, &status, &change);
 		if (ret)
 			return ret;

@@ -263,7 +263,7 @@ u32 usbblk_trb_chunk(u64 addr, u32 len)
 {
 	u32 to_boundary = USBBLK_TRB_MAX_LEN - (addr & (USBBLK_TRB_MAX_LEN - 1));
 
-	return len < to_boundary ? len : to_boundary;
+	return min(len, to_boundary);
 }
 
 /**
@@ -341,7 +341,8 @@ int usbblk_ring_queue_td(struct usbblk_ring *r, const struct usbblk_seg *segs,
 
 			done += c;
 			status = FIELD_PREP(TRB_LEN, c) |
-				 FIELD_PREP(TRB_TD_SIZE, last ? 0 : usbblk_td_size(total - done, maxp));
+				 FIELD_PREP(TRB_TD_SIZE,
+					    last ? 0 : usbblk_td_size(total - done, maxp));
 			control = FIELD_PREP(TRB_TYPE, TRB_TYPE_NORMAL) | TRB_ISP |
 				  (last ? TRB_IOC : TRB_CHAIN);
 			idx = usbblk_ring_enqueue(r, addr, status, control, n == 1);

@@ -129,7 +129,7 @@ struct usbblk_udev {
 	dma_addr_t in_dma;
 	void *ctrl_buf;
 	dma_addr_t ctrl_dma;
-	struct mutex ctrl_lock;
+	struct mutex ctrl_lock;		/* see @ctrl_lock above */
 
 	struct usb_device_descriptor desc;
 	struct usbblk_cfg_info cfg;
@@ -234,8 +234,8 @@ struct usbblk_hc {
 	dma_addr_t erst_dma;
 	bool running;
 
-	spinlock_t lock;
-	struct mutex cmd_mutex;
+	spinlock_t lock;		/* see @lock above */
+	struct mutex cmd_mutex;		/* one command at a time */
 	dma_addr_t cmd_pending;
 	u32 cmd_code;
 	u8 cmd_slot;
@@ -243,7 +243,7 @@ struct usbblk_hc {
 	struct usbblk_udev *slots[USBBLK_MAX_SLOTS];
 
 	struct list_head devices;
-	struct mutex enum_lock;
+	struct mutex enum_lock;		/* see @enum_lock above */
 	struct workqueue_struct *wq;
 	struct work_struct port_work;
 	DECLARE_BITMAP(port_changed, USBBLK_MAX_PORTS + 1);
