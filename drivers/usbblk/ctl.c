@@ -50,6 +50,7 @@ static void usbblk_fill_hc_info(struct usbblk_hc *hc, struct usbblk_hc_info *inf
 	info->hccparams1 = hc->hccparams1;
 	info->page_size = hc->page_size;
 	info->irq = hc->irq;
+	info->snpsid = hc->snpsid;
 	strscpy(info->name, dev_name(hc->dev), sizeof(info->name));
 }
 

@@ -150,7 +150,8 @@ struct usbblk_udev {
  * @mmio_len:	size of the register window
  * @irq:	Linux IRQ of interrupter 0
  * @irq_flags:	extra request flags from the bus glue (IRQF_SHARED for INTx)
- * @bus_flags:	USBBLK_HC_OF or USBBLK_HC_PCI
+ * @bus_flags:	USBBLK_HC_OF or USBBLK_HC_PCI, and USBBLK_HC_DWC3 for a DWC3
+ * @snpsid:	DWC3 GSNPSID, set by the bus glue; 0 for a plain xHCI
  * @caps:	decoded capability registers
  * @hcsparams1: raw HCSPARAMS1
  * @hcsparams2: raw HCSPARAMS2
@@ -210,6 +211,7 @@ struct usbblk_hc {
 	int irq;
 	unsigned long irq_flags;
 	u32 bus_flags;
+	u32 snpsid;
 
 	struct usbblk_caps caps;
 	u32 hcsparams1;

@@ -55,6 +55,7 @@ struct usbblk_port {
 #define USBBLK_HC_PCI		_BITUL(2)	/* bound through PCI */
 #define USBBLK_HC_OF		_BITUL(3)	/* bound through device tree */
 #define USBBLK_HC_RUNNING	_BITUL(4)	/* USBCMD.RS set, USBSTS.HCH clear */
+#define USBBLK_HC_DWC3		_BITUL(5)	/* a Synopsys DWC3 core in host mode */
 
 /**
  * struct usbblk_hc_info - the facts of one xHCI controller
@@ -70,6 +71,7 @@ struct usbblk_port {
  * @hccparams1:		raw HCCPARAMS1
  * @page_size:		PAGESIZE register decoded to bytes (4096 ...)
  * @irq:		Linux IRQ number of interrupter 0
+ * @snpsid:		DWC3 GSNPSID (core ID and release) for a DWC3, else 0
  * @name:		the controller's device name (NUL-terminated), e.g.
  *			"fe200000.usb" or "0000:00:02.0"
  */
@@ -86,7 +88,7 @@ struct usbblk_hc_info {
 	__u32 hccparams1;
 	__u32 page_size;
 	__u32 irq;
-	__u32 __pad0;
+	__u32 snpsid;
 	char name[32];
 };
 
