@@ -77,10 +77,11 @@ TEST_F(hc, version_and_facts)
 	EXPECT_EQ(hc->max_slots, hc->hcsparams1 & 0xff);
 	EXPECT_EQ(hc->max_ports, hc->hcsparams1 >> 24);
 	/* a DWC3 reports its ID (core 0x5533 "U3"), other controllers 0 */
-	if (hc->flags & USBBLK_HC_DWC3)
+	if (hc->flags & USBBLK_HC_DWC3) {
 		EXPECT_EQ(0x5533, hc->snpsid >> 16);
-	else
+	} else {
 		EXPECT_EQ(0, hc->snpsid);
+	}
 	ksft_print_msg("controller %s: xHCI %#x, %u slots, %u ports, %s-bit DMA\n",
 		       hc->name, hc->hci_version, hc->max_slots, hc->max_ports,
 		       hc->flags & USBBLK_HC_AC64 ? "64" : "32");
