@@ -54,7 +54,14 @@ static void usbblk_fill_hc_info(struct usbblk_hc *hc, struct usbblk_hc_info *inf
 	strscpy(info->name, dev_name(hc->dev), sizeof(info->name));
 }
 
-static long usbblk_ioc_enumerate(struct usbblk_hc *hc, void __user *argp)
+/**
+ * usbblk_ctl_enumerate() - USBBLK_IOC_ENUMERATE, on a controller or LUN node
+ * @hc:   the controller
+ * @argp: the user's struct usbblk_enumerate
+ *
+ * Return: 0 or a negative errno.
+ */
+long usbblk_ctl_enumerate(struct usbblk_hc *hc, void __user *argp)
 {
 	struct usbblk_enumerate *e;
 	struct usbblk_device_info __user *devs;
@@ -118,7 +125,7 @@ static long usbblk_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long 
 
 	switch (cmd) {
 	case USBBLK_IOC_ENUMERATE:
-		return usbblk_ioc_enumerate(hc, argp);
+		return usbblk_ctl_enumerate(hc, argp);
 	default:
 		return -ENOTTY;
 	}

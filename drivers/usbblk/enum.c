@@ -138,8 +138,6 @@ static void udev_free_mem(struct usbblk_udev *udev)
 	udev->ctrl_buf = NULL;
 	udev->in_ctx = NULL;
 	udev->out_ctx = NULL;
-	kfree(udev->class_data);
-	udev->class_data = NULL;
 }
 
 /* Fill the input slot context of a device not configured yet (4.3.3). */
@@ -483,6 +481,8 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 		 info->enum_ns / NSEC_PER_USEC);
 	if (udev->hub)
 		usbblk_hub_scan(udev);
+	if (info->flags & USBBLK_DEV_MASS_STORAGE && usbblk_msc_attach(udev))
+		dev_warn(hc->dev, "port %s: mass-storage attach failed\n", path);
 	return udev;
 }
 
@@ -509,6 +509,7 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 	if (udev->slot_id && hc->running)
 		usbblk_cmd_disable_slot(hc, udev->slot_id);
 	usbblk_ep_abort_all(udev);
+	usbblk_msc_detach(udev);
 	down_write(&udev->io_lock);	/* wait for transfers to leave */
 	up_write(&udev->io_lock);
 

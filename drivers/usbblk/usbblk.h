@@ -330,6 +330,10 @@ void usbblk_udev_put(struct usbblk_udev *udev);
 int usbblk_enum_fill(struct usbblk_hc *hc, struct usbblk_device_info __user *out,
 		     u32 max, u32 *count);
 
+/* bot.c: the mass-storage class */
+int usbblk_msc_attach(struct usbblk_udev *udev);
+void usbblk_msc_detach(struct usbblk_udev *udev);
+
 /* hub.c */
 int usbblk_hub_init(struct usbblk_udev *udev);
 void usbblk_hub_scan(struct usbblk_udev *udev);
@@ -337,6 +341,7 @@ void usbblk_hub_free(struct usbblk_udev *udev);
 void usbblk_hub_work(struct work_struct *work);
 
 /* ctl.c */
+long usbblk_ctl_enumerate(struct usbblk_hc *hc, void __user *argp);
 int usbblk_ctl_register(struct usbblk_hc *hc);
 void usbblk_ctl_unregister(struct usbblk_hc *hc);
 

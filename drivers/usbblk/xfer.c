@@ -156,16 +156,19 @@ static void ep_cancel(struct usbblk_ep *ep)
 {
 	struct usbblk_hc *hc = ep->udev->hc;
 
-	if (!ep->udev->gone)
-		ep_quiesce(ep);
+	/*
+	 * Also when the device is gone: its slot may not be disabled yet, and
+	 * only a stopped endpoint (or a disabled slot, when these commands
+	 * fail) guarantees the controller has let go of the buffer.
+	 */
+	ep_quiesce(ep);
 	spin_lock(&hc->lock);
 	if (ep->busy) {
 		ep->busy = false;
 		ep->comp_code = COMP_STOPPED;
 	}
 	spin_unlock(&hc->lock);
-	if (!ep->udev->gone)
-		usbblk_cmd_set_deq(hc, ep);
+	usbblk_cmd_set_deq(hc, ep);
 }
 
 /*

@@ -2,13 +2,22 @@
 /*
  * usbblkctl - command-line front end to the usbblk driver.
  *
- *   usbblkctl list                 controllers and their root ports
- *   usbblkctl info DEV [--json]    one controller (DEV = /dev/usbblk-hcN)
+ *   usbblkctl list                      controllers, ports, devices, LUNs
+ *   usbblkctl info DEV [--json]         a controller (/dev/usbblk-hcN) or
+ *                                       a LUN (/dev/usbblkN)
+ *   usbblkctl read DEV --lba N --count N [-o FILE] [--timeout MS]
+ *                                       blocks to FILE (default stdout)
+ *   usbblkctl write DEV --lba N -i FILE [--fua] [--timeout MS]
+ *                                       FILE (whole blocks) to the LUN
+ *   usbblkctl sync DEV                  SYNCHRONIZE CACHE
+ *   usbblkctl sense DEV                 the last failed command's sense
  *
  * Exit status: 0 on success, 1 on an error (errno reported), 2 on usage.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,8 +36,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s list\n"
 		"       %s info DEV [--json]\n"
-		"DEV is a usbblk device node, e.g. /dev/usbblk-hc0\n",
-		prog, prog);
+		"       %s read DEV --lba N --count N [-o FILE] [--timeout MS]\n"
+		"       %s write DEV --lba N -i FILE [--fua] [--timeout MS]\n"
+		"       %s sync DEV\n"
+		"       %s sense DEV\n"
+		"DEV is a usbblk device node: /dev/usbblk-hcN (a controller) or\n"
+		"/dev/usbblkN (a LUN)\n",
+		prog, prog, prog, prog, prog, prog);
 }
 
 #define MAX_DEVICES 64
@@ -203,6 +217,75 @@ static void print_json(const char *dev, const struct usbblk_enumerate *e)
 	printf("}\n");
 }
 
+static int lun_open(const char *dev, int flags, struct usbblk_info *info)
+{
+	int fd = open(dev, flags | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, dev, strerror(errno));
+		return -1;
+	}
+	memset(info, 0, sizeof(*info));
+	if (ioctl(fd, USBBLK_IOC_GET_INFO, info)) {
+		fprintf(stderr, "%s: %s: GET_INFO: %s%s\n", prog, dev, strerror(errno),
+			errno == ENOTTY ? " (not a LUN node?)" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void lun_path(const struct usbblk_info *i, char *buf, size_t size)
+{
+	unsigned int k;
+	int n = snprintf(buf, size, "%u", i->path[0]);
+
+	for (k = 1; k <= i->depth && k <= USBBLK_MAX_TIERS && n < (int)size; k++)
+		n += snprintf(buf + n, size - n, ".%u", i->path[k]);
+}
+
+static void print_lun(const char *dev, const struct usbblk_info *i, int json)
+{
+	char path[32];
+
+	lun_path(i, path, sizeof(path));
+	if (!json) {
+		printf("%s: \"%s %s %s\" lun %u/%u, %" PRIu64 " blocks of %u bytes (%.1f MiB), %s, hc%u port %s, %04x:%04x serial \"%s\", max %u blocks a command, alignment %u%s%s%s%s\n",
+		       dev, i->vendor, i->product, i->revision, i->lun, i->max_lun,
+		       (uint64_t)i->capacity, i->block_size,
+		       (double)i->capacity * i->block_size / (1 << 20),
+		       usbblk_speed_name(i->speed), i->hc, path, i->vendor_id, i->product_id,
+		       i->serial, i->max_sectors, i->dma_alignment,
+		       i->flags & USBBLK_INFO_WRITE_PROTECT ? ", write-protected" : "",
+		       i->flags & USBBLK_INFO_REMOVABLE ? ", removable" : "",
+		       i->flags & USBBLK_INFO_ZERO_COPY ? ", zero-copy" : "",
+		       i->flags & USBBLK_INFO_BOUNCE ? ", DMA-limited (may bounce)" : "");
+		return;
+	}
+	printf("{\"device\":\"%s\",\"capacity\":%" PRIu64 ",\"block_size\":%u,"
+	       "\"bytes\":%" PRIu64 ",\"max_sectors\":%u,\"dma_alignment\":%u,"
+	       "\"lun\":%u,\"max_lun\":%u,\"speed\":\"%s\",\"hc\":%u,\"path\":\"%s\","
+	       "\"vendor_id\":\"%04x\",\"product_id\":\"%04x\",\"scsi_type\":%u,"
+	       "\"write_protect\":%s,\"removable\":%s,\"zero_copy\":%s,\"bounce\":%s,"
+	       "\"vendor\":",
+	       dev, (uint64_t)i->capacity, i->block_size,
+	       (uint64_t)i->capacity * i->block_size, i->max_sectors, i->dma_alignment,
+	       i->lun, i->max_lun, usbblk_speed_name(i->speed), i->hc, path,
+	       i->vendor_id, i->product_id, i->scsi_type,
+	       i->flags & USBBLK_INFO_WRITE_PROTECT ? "true" : "false",
+	       i->flags & USBBLK_INFO_REMOVABLE ? "true" : "false",
+	       i->flags & USBBLK_INFO_ZERO_COPY ? "true" : "false",
+	       i->flags & USBBLK_INFO_BOUNCE ? "true" : "false");
+	json_str(i->vendor);
+	printf(",\"product\":");
+	json_str(i->product);
+	printf(",\"revision\":");
+	json_str(i->revision);
+	printf(",\"serial\":");
+	json_str(i->serial);
+	printf("}\n");
+}
+
 static int cmd_list(void)
 {
 	struct usbblk_enumerate e;
@@ -228,6 +311,26 @@ static int cmd_list(void)
 		free(names[i]);
 	}
 	free(names);
+	n = scandir("/dev", &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		char path[300];
+		struct usbblk_info info;
+		int fd;
+
+		if (!strncmp(names[i]->d_name, "usbblk", 6) &&
+		    names[i]->d_name[6] >= '0' && names[i]->d_name[6] <= '9') {
+			snprintf(path, sizeof(path), "/dev/%s", names[i]->d_name);
+			fd = lun_open(path, O_RDONLY, &info);
+			if (fd < 0) {
+				ret = 1;
+			} else {
+				print_lun(path, &info, 0);
+				close(fd);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
 	if (!found)
 		printf("no usbblk controllers\n");
 	return ret;
@@ -249,6 +352,20 @@ static int cmd_info(int argc, char **argv)
 	}
 	if (!dev)
 		goto bad;
+	{
+		struct usbblk_info info;
+		int fd = open(dev, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			memset(&info, 0, sizeof(info));
+			if (!ioctl(fd, USBBLK_IOC_GET_INFO, &info)) {
+				print_lun(dev, &info, json);
+				close(fd);
+				return 0;
+			}
+			close(fd);
+		}
+	}
 	if (enumerate(dev, &e))
 		return 1;
 	if (json)
@@ -261,6 +378,215 @@ bad:
 	return 2;
 }
 
+struct rw_args {
+	const char *dev, *file;
+	unsigned long long lba, count;
+	unsigned int timeout;
+	int have_lba, have_count, fua;
+};
+
+static int parse_rw(int argc, char **argv, struct rw_args *a, int write)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < argc; i++) {
+		const char *o = argv[i];
+		char *end;
+
+		if (!strcmp(o, "--fua") && write) {
+			a->fua = 1;
+		} else if (i + 1 < argc && (!strcmp(o, "--lba") || !strcmp(o, "--count") ||
+					    !strcmp(o, "--timeout"))) {
+			unsigned long long v = strtoull(argv[++i], &end, 0);
+
+			if (*end)
+				return -1;
+			if (o[2] == 'l') {
+				a->lba = v;
+				a->have_lba = 1;
+			} else if (o[2] == 'c') {
+				a->count = v;
+				a->have_count = 1;
+			} else {
+				a->timeout = v;
+			}
+		} else if (i + 1 < argc && !strcmp(o, write ? "-i" : "-o")) {
+			a->file = argv[++i];
+		} else if (!a->dev && o[0] != '-') {
+			a->dev = o;
+		} else {
+			return -1;
+		}
+	}
+	if (!a->dev || !a->have_lba || (write ? !a->file : !a->have_count))
+		return -1;
+	return 0;
+}
+
+static int do_io(int fd, const char *dev, unsigned long req, uint64_t lba, void *buf,
+		 uint32_t count, uint32_t flags, uint32_t timeout)
+{
+	struct usbblk_io io;
+
+	memset(&io, 0, sizeof(io));
+	io.lba = lba;
+	io.buf = (uintptr_t)buf;
+	io.count = count;
+	io.flags = flags;
+	io.timeout_ms = timeout;
+	if (!ioctl(fd, req, &io))
+		return 0;
+	fprintf(stderr, "%s: %s: %s at lba %" PRIu64 ": %s\n", prog, dev,
+		req == USBBLK_IOC_READ_SECTOR ? "read" : "write", lba, strerror(errno));
+	return -1;
+}
+
+/* Move at most this much per ioctl so the buffer stays modest. */
+#define CHUNK_BYTES (4u << 20)
+
+static int cmd_read(int argc, char **argv)
+{
+	struct usbblk_info info;
+	struct rw_args a;
+	uint64_t done = 0;
+	void *buf = NULL;
+	int fd, out = 1, ret = 1;
+	uint32_t per;
+
+	if (parse_rw(argc, argv, &a, 0)) {
+		usage(stderr);
+		return 2;
+	}
+	fd = lun_open(a.dev, O_RDONLY, &info);
+	if (fd < 0)
+		return 1;
+	if (a.file) {
+		out = open(a.file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (out < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, a.file, strerror(errno));
+			goto done;
+		}
+	}
+	per = CHUNK_BYTES / info.block_size;
+	if (posix_memalign(&buf, info.dma_alignment > 4096 ? info.dma_alignment : 4096,
+			   (size_t)per * info.block_size))
+		goto done;
+	while (done < a.count) {
+		uint32_t n = a.count - done < per ? a.count - done : per;
+		size_t len = (size_t)n * info.block_size;
+
+		if (do_io(fd, a.dev, USBBLK_IOC_READ_SECTOR, a.lba + done, buf, n, 0, a.timeout))
+			goto done;
+		if (write(out, buf, len) != (ssize_t)len) {
+			fprintf(stderr, "%s: write: %s\n", prog, strerror(errno));
+			goto done;
+		}
+		done += n;
+	}
+	ret = 0;
+done:
+	free(buf);
+	if (out > 1)
+		close(out);
+	close(fd);
+	return ret;
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	struct usbblk_info info;
+	struct rw_args a;
+	struct stat st;
+	uint64_t done = 0, count;
+	void *buf = NULL;
+	int fd, in = -1, ret = 1;
+	uint32_t per;
+
+	if (parse_rw(argc, argv, &a, 1)) {
+		usage(stderr);
+		return 2;
+	}
+	fd = lun_open(a.dev, O_RDWR, &info);
+	if (fd < 0)
+		return 1;
+	in = open(a.file, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, a.file, strerror(errno));
+		goto done;
+	}
+	if (!st.st_size || st.st_size % info.block_size) {
+		fprintf(stderr, "%s: %s: %lld bytes is not a whole number of %u-byte blocks\n",
+			prog, a.file, (long long)st.st_size, info.block_size);
+		goto done;
+	}
+	count = st.st_size / info.block_size;
+	per = CHUNK_BYTES / info.block_size;
+	if (posix_memalign(&buf, info.dma_alignment > 4096 ? info.dma_alignment : 4096,
+			   (size_t)per * info.block_size))
+		goto done;
+	while (done < count) {
+		uint32_t n = count - done < per ? count - done : per;
+		size_t len = (size_t)n * info.block_size;
+
+		if (read(in, buf, len) != (ssize_t)len) {
+			fprintf(stderr, "%s: %s: short read\n", prog, a.file);
+			goto done;
+		}
+		if (do_io(fd, a.dev, USBBLK_IOC_WRITE_SECTOR, a.lba + done, buf, n,
+			  a.fua ? USBBLK_IO_FUA : 0, a.timeout))
+			goto done;
+		done += n;
+	}
+	ret = 0;
+done:
+	free(buf);
+	if (in >= 0)
+		close(in);
+	close(fd);
+	return ret;
+}
+
+static int cmd_sync(const char *dev)
+{
+	struct usbblk_info info;
+	int fd = lun_open(dev, O_RDWR, &info);
+	int ret = 0;
+
+	if (fd < 0)
+		return 1;
+	if (ioctl(fd, USBBLK_IOC_SYNC)) {
+		fprintf(stderr, "%s: %s: SYNC: %s\n", prog, dev, strerror(errno));
+		ret = 1;
+	}
+	close(fd);
+	return ret;
+}
+
+static int cmd_sense(const char *dev)
+{
+	struct usbblk_info info;
+	struct usbblk_sense s;
+	int fd = lun_open(dev, O_RDONLY, &info);
+
+	if (fd < 0)
+		return 1;
+	memset(&s, 0, sizeof(s));
+	if (ioctl(fd, USBBLK_IOC_GET_SENSE, &s)) {
+		fprintf(stderr, "%s: %s: GET_SENSE: %s\n", prog, dev, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	printf("%s: opcode %#04x: sense key %#x asc %#04x ascq %#04x (response %#x)%s, errno %d (%s)",
+	       dev, s.opcode, s.key, s.asc, s.ascq, s.response, "", s.error,
+	       s.error ? strerror(s.error) : "none");
+	if (s.info_valid)
+		printf(", information %" PRIu64, (uint64_t)s.info);
+	printf("\n");
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -271,6 +597,14 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "read"))
+		return cmd_read(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "write"))
+		return cmd_write(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "sync") && argc == 3)
+		return cmd_sync(argv[2]);
+	if (!strcmp(argv[1], "sense") && argc == 3)
+		return cmd_sense(argv[2]);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

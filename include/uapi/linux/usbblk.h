@@ -6,7 +6,12 @@
  * This is the user-space ABI.  It compiles stand-alone in C and C++.
  *
  * Character devices:
- *   /dev/usbblk-hcN  one per xHCI controller usbblk drives, in probe order.
+ *   /dev/usbblk-hcN  one per xHCI controller usbblk drives, in probe order:
+ *                    ENUMERATE.
+ *   /dev/usbblkN     one per ready LUN of every mass-storage device, N the
+ *                    lowest free number when the LUN became ready (so in
+ *                    attach order): ENUMERATE (of its controller),
+ *                    GET_INFO, READ_SECTOR, WRITE_SECTOR, SYNC, GET_SENSE.
  *
  * Every structure has fixed-width fields, explicit padding and reserved
  * fields.  Reserved fields and unknown flag bits must be zero on input;
@@ -210,5 +215,146 @@ struct usbblk_enumerate {
  * controller is gone), EINTR (a fatal signal during the rescan).
  */
 #define USBBLK_IOC_ENUMERATE	_IOWR(USBBLK_IOC_MAGIC, 0x00, struct usbblk_enumerate)
+
+/* struct usbblk_io.flags */
+#define USBBLK_IO_FUA		_BITUL(0)	/* write through to the medium (FUA) */
+#define USBBLK_IO_FLAGS		USBBLK_IO_FUA
+
+/**
+ * struct usbblk_io - argument of USBBLK_IOC_READ_SECTOR / WRITE_SECTOR
+ * @lba:	first logical block
+ * @buf:	user buffer (a pointer as __u64), @count * block size bytes,
+ *		aligned to usbblk_info.dma_alignment; the device transfers
+ *		straight into (or out of) these pages, pinned for the call
+ * @count:	logical blocks, at least 1; requests larger than
+ *		usbblk_info.max_sectors are split into several commands
+ * @flags:	USBBLK_IO_* bits (FUA: writes only)
+ * @timeout_ms:	bound of each command, 0 for the default (module parameter
+ *		io_timeout_ms); on expiry the transfer is stopped, the device
+ *		reset (Bulk-Only reset recovery) and ETIMEDOUT returned
+ * @reserved:	must be zero
+ */
+struct usbblk_io {
+	__u64 lba;
+	__u64 buf;
+	__u32 count;
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 reserved[3];
+};
+
+/* struct usbblk_info.flags */
+#define USBBLK_INFO_WRITE_PROTECT _BITUL(0)	/* MODE SENSE: medium write-protected */
+#define USBBLK_INFO_REMOVABLE	_BITUL(1)	/* INQUIRY: removable medium */
+#define USBBLK_INFO_ZERO_COPY	_BITUL(2)	/* the device DMAs to the caller's pages */
+#define USBBLK_INFO_BOUNCE	_BITUL(3)	/* DMA is limited (no 64-bit addressing
+						 * with memory above 4 GiB): swiotlb may
+						 * bounce, so not zero-copy
+						 */
+
+/**
+ * struct usbblk_info - argument of USBBLK_IOC_GET_INFO (output only)
+ * @capacity:		logical blocks
+ * @block_size:		bytes per logical block
+ * @max_sectors:	logical blocks per SCSI command (the split size)
+ * @flags:		USBBLK_INFO_* bits
+ * @dma_alignment:	required alignment of usbblk_io.buf, bytes (the
+ *			larger of the CPU's DMA cache line and 512)
+ * @lun:		this LUN
+ * @max_lun:		the device's highest LUN (GET MAX LUN)
+ * @speed:		enum usb_device_speed
+ * @depth:		hubs between the device and its root port
+ * @path:		port path, as usbblk_device_info.path
+ * @hc:			N of the controller's /dev/usbblk-hcN
+ * @vendor_id:		idVendor
+ * @product_id:		idProduct
+ * @scsi_type:		INQUIRY peripheral device type (0 = direct access)
+ * @__pad0:		zero
+ * @vendor:		INQUIRY vendor identification, NUL-terminated
+ * @product:		INQUIRY product identification, NUL-terminated
+ * @revision:		INQUIRY product revision level, NUL-terminated
+ * @serial:		USB serial number string, NUL-terminated
+ * @reserved:		zero
+ */
+struct usbblk_info {
+	__u64 capacity;
+	__u32 block_size;
+	__u32 max_sectors;
+	__u32 flags;
+	__u32 dma_alignment;
+	__u8 lun;
+	__u8 max_lun;
+	__u8 speed;
+	__u8 depth;
+	__u8 path[USBBLK_MAX_TIERS + 1];
+	__u16 hc;
+	__u16 vendor_id;
+	__u16 product_id;
+	__u8 scsi_type;
+	__u8 __pad0[3];
+	char vendor[12];
+	char product[20];
+	char revision[8];
+	char serial[64];
+	__u32 reserved[9];
+};
+
+/**
+ * struct usbblk_sense - argument of USBBLK_IOC_GET_SENSE (output only)
+ * @key:	sense key of the last failed command (0 if none)
+ * @asc:	additional sense code
+ * @ascq:	additional sense code qualifier
+ * @response:	response code: 0x70/0x71 fixed, 0x72/0x73 descriptor format
+ * @error:	the (positive) errno that command returned
+ * @info:	the INFORMATION field (e.g. the failing LBA), if valid
+ * @opcode:	the SCSI opcode of that command
+ * @info_valid:	@info is valid
+ * @__pad0:	zero
+ * @len:	bytes of @raw the device returned
+ * @raw:	the sense data as the device returned it
+ */
+struct usbblk_sense {
+	__u8 key;
+	__u8 asc;
+	__u8 ascq;
+	__u8 response;
+	__s32 error;
+	__u64 info;
+	__u8 opcode;
+	__u8 info_valid;
+	__u8 __pad0[2];
+	__u32 len;
+	__u8 raw[96];
+};
+
+/**
+ * USBBLK_IOC_READ_SECTOR - read logical blocks into a user buffer
+ *
+ * Zero-copy: the caller's pages are pinned and mapped for DMA; the
+ * controller writes them directly.  Errors: EINVAL (flags, reserved,
+ * count 0, unaligned buffer), ERANGE (beyond the capacity, or the device
+ * said LBA out of range), EFAULT (the buffer is not writable user memory),
+ * EIO (medium or transport error; see GET_SENSE), ENOMEDIUM, ETIMEDOUT,
+ * EINTR (fatal signal), ENODEV (device gone).
+ */
+#define USBBLK_IOC_READ_SECTOR	_IOW(USBBLK_IOC_MAGIC, 0x10, struct usbblk_io)
+/**
+ * USBBLK_IOC_WRITE_SECTOR - write logical blocks from a user buffer
+ *
+ * As READ_SECTOR; needs a file opened for writing (EBADF otherwise);
+ * EROFS when the medium is write-protected.  With USBBLK_IO_FUA the data
+ * is on the medium when the call returns.
+ */
+#define USBBLK_IOC_WRITE_SECTOR	_IOW(USBBLK_IOC_MAGIC, 0x11, struct usbblk_io)
+/** USBBLK_IOC_GET_INFO - the LUN's geometry, identity and path */
+#define USBBLK_IOC_GET_INFO	_IOR(USBBLK_IOC_MAGIC, 0x12, struct usbblk_info)
+/**
+ * USBBLK_IOC_SYNC - SYNCHRONIZE CACHE: written data reaches the medium
+ *
+ * Needs a file opened for writing (EBADF otherwise).
+ */
+#define USBBLK_IOC_SYNC		_IO(USBBLK_IOC_MAGIC, 0x13)
+/** USBBLK_IOC_GET_SENSE - the sense data of the LUN's last failed command */
+#define USBBLK_IOC_GET_SENSE	_IOR(USBBLK_IOC_MAGIC, 0x14, struct usbblk_sense)
 
 #endif /* _UAPI_LINUX_USBBLK_H */

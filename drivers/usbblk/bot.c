@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bulk-Only Transport (USB Mass Storage Class BOT 1.0): a mass-storage
+ * device's commands, one at a time, each a CBW on bulk OUT, an optional
+ * data stage, and a CSW on bulk IN; and the recoveries:
+ *
+ *   STALL in the data stage  -> clear the halt, then read the CSW (6.7.2)
+ *   STALL on the CSW         -> clear the halt, read it once more (6.7.3)
+ *   phase error, a CSW not valid or not meaningful, a timeout, a fatal
+ *   signal                   -> reset recovery (5.3.4): Bulk-Only Mass
+ *                               Storage Reset, then CLEAR_FEATURE(HALT)
+ *                               on bulk IN and bulk OUT, with Reset
+ *                               Endpoint / Set TR Dequeue on our side
+ *
+ * Attach (from enumeration): GET MAX LUN (a STALL means one LUN), then a
+ * LUN probe for each; detach: the LUNs go, the device's DMA buffers with
+ * them, once no command is running.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include <linux/usb/ch9.h>
+
+#include "msc.h"
+
+static void msc_release(struct kref *ref)
+{
+	struct usbblk_msc *msc = container_of(ref, struct usbblk_msc, ref);
+
+	usbblk_udev_put(msc->udev);
+	kfree(msc);
+}
+
+/**
+ * usbblk_msc_put() - drop a reference to a mass-storage device
+ * @msc: the device
+ */
+void usbblk_msc_put(struct usbblk_msc *msc)
+{
+	kref_put(&msc->ref, msc_release);
+}
+
+/* Host and device side of an endpoint halt: Reset Endpoint, CLEAR_FEATURE. */
+static int bot_clear_halt(struct usbblk_msc *msc, struct usbblk_ep *ep)
+{
+	int ret = usbblk_ep_recover(ep);
+
+	if (ret)
+		return ret;
+	ret = usbblk_control(msc->udev, USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_ENDPOINT,
+			     USB_REQ_CLEAR_FEATURE, USB_ENDPOINT_HALT, ep->addr, NULL, 0,
+			     USBBLK_CTRL_TIMEOUT_MS);
+	return min(ret, 0);
+}
+
+static int bot_reset_recovery(struct usbblk_msc *msc)
+{
+	struct usbblk_udev *udev = msc->udev;
+	int ret;
+
+	if (udev->gone)
+		return -ENODEV;
+	dev_dbg(udev->hc->dev, "slot %u: Bulk-Only reset recovery\n", udev->slot_id);
+	ret = usbblk_control(udev, USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			     US_BULK_RESET_REQUEST, 0, udev->cfg.if_number, NULL, 0,
+			     USBBLK_CTRL_TIMEOUT_MS);
+	if (ret < 0)
+		dev_warn(udev->hc->dev, "slot %u: Bulk-Only reset failed: %d\n",
+			 udev->slot_id, ret);
+	ret = bot_clear_halt(msc, msc->in);
+	if (!ret)
+		ret = bot_clear_halt(msc, msc->out);
+	return ret;
+}
+
+/* Read the CSW; a STALL on it is cleared and the read tried once more. */
+static int bot_read_csw(struct usbblk_msc *msc, unsigned int timeout_ms, u32 *got)
+{
+	struct usbblk_seg seg = { .addr = msc->csw_dma, .len = US_BULK_CS_WRAP_LEN };
+	int ret;
+
+	ret = usbblk_bulk(msc->in, &seg, 1, timeout_ms, got);
+	if (ret == -EPIPE) {
+		ret = bot_clear_halt(msc, msc->in);
+		if (!ret)
+			ret = usbblk_bulk(msc->in, &seg, 1, timeout_ms, got);
+	}
+	return ret;
+}
+
+/**
+ * usbblk_bot_command() - run one SCSI command through Bulk-Only Transport
+ * @msc:	the device; the caller holds @msc->lock
+ * @lun:	target LUN
+ * @cdb:	the command
+ * @cdb_len:	its length
+ * @in:		the data stage is device-to-host
+ * @segs:	the data stage's DMA segments (mapped by the caller)
+ * @nsegs:	how many (0 without a data stage)
+ * @len:	bytes of the data stage
+ * @timeout_ms:	bound of each stage
+ * @residue:	the CSW's residue (bytes of the data stage not processed)
+ *
+ * When this returns, the controller no longer touches the data buffer.
+ *
+ * Return: USBBLK_CSW_GOOD, USBBLK_CSW_FAILED (ask REQUEST SENSE), or a
+ * negative errno after whatever recovery it took: -ETIMEDOUT, -EINTR
+ * (fatal signal), -ENODEV (device gone), -EIO (the transport failed).
+ */
+int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned int cdb_len,
+		       bool in, const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
+		       unsigned int timeout_ms, u32 *residue)
+{
+	struct usbblk_seg cbw = { .addr = msc->cbw_dma, .len = US_BULK_CB_WRAP_LEN };
+	u32 got, tag = ++msc->tag;
+	int ret;
+
+	*residue = len;
+	if (msc->gone || msc->udev->gone)
+		return -ENODEV;
+	usbblk_cbw_fill(msc->cbw, tag, len, in, lun, cdb, cdb_len);
+	ret = usbblk_bulk(msc->out, &cbw, 1, timeout_ms, &got);
+	if (ret)
+		goto recover;
+
+	if (len) {
+		ret = usbblk_bulk(in ? msc->in : msc->out, segs, nsegs, timeout_ms, &got);
+		if (ret == -EPIPE)	/* the device ends the data stage: clear, then CSW */
+			ret = bot_clear_halt(msc, in ? msc->in : msc->out);
+		if (ret)
+			goto recover;
+	}
+
+	ret = bot_read_csw(msc, timeout_ms, &got);
+	if (ret)
+		goto recover;
+	ret = usbblk_csw_check(msc->csw, got, tag, len, residue);
+	if (ret >= 0)
+		return ret;
+	dev_dbg(msc->udev->hc->dev, "slot %u: CSW not valid or phase error\n",
+		msc->udev->slot_id);
+	ret = -EIO;
+recover:
+	if (ret != -ENODEV && !msc->udev->gone)
+		bot_reset_recovery(msc);
+	if (ret == -EPIPE || ret == -EPROTO || ret == -EOVERFLOW)
+		ret = -EIO;
+	return ret;
+}
+
+/* GET MAX LUN (3.2): one byte; a STALL means the device has one LUN. */
+static u8 bot_max_lun(struct usbblk_msc *msc)
+{
+	struct usbblk_udev *udev = msc->udev;
+	u8 max = 0;
+	int ret;
+
+	ret = usbblk_control(udev, USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			     US_BULK_GET_MAX_LUN, 0, udev->cfg.if_number, &max, 1,
+			     USBBLK_CTRL_TIMEOUT_MS);
+	if (ret != 1 || max >= USBBLK_MAX_LUNS)
+		return 0;
+	return max;
+}
+
+static void msc_free_bufs(struct usbblk_msc *msc)
+{
+	struct device *dev = msc->udev->hc->dev;
+
+	if (msc->cbw)
+		dma_free_coherent(dev, 64, msc->cbw, msc->cbw_dma);
+	if (msc->buf)
+		dma_free_coherent(dev, USBBLK_MSC_BUF, msc->buf, msc->buf_dma);
+	msc->cbw = NULL;
+	msc->csw = NULL;
+	msc->buf = NULL;
+}
+
+/**
+ * usbblk_msc_attach() - a Bulk-Only device was configured: find its LUNs
+ * @udev: the device; hc->enum_lock held
+ *
+ * Creates a device node for every LUN that is ready.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int usbblk_msc_attach(struct usbblk_udev *udev)
+{
+	struct device *dev = udev->hc->dev;
+	struct usbblk_msc *msc;
+	unsigned int i;
+	u8 lun;
+
+	msc = kzalloc(sizeof(*msc), GFP_KERNEL);
+	if (!msc)
+		return -ENOMEM;
+	kref_init(&msc->ref);
+	mutex_init(&msc->lock);
+	kref_get(&udev->ref);
+	msc->udev = udev;
+	for (i = 2; i < ARRAY_SIZE(udev->eps); i++) {
+		struct usbblk_ep *ep = udev->eps[i];
+
+		if (ep && ep->type == EP_TYPE_BULK_IN)
+			msc->in = ep;
+		else if (ep && ep->type == EP_TYPE_BULK_OUT)
+			msc->out = ep;
+	}
+	/* CBW and CSW share one small buffer: 31 bytes at 0, 13 at 32 */
+	msc->cbw = dma_alloc_coherent(dev, 64, &msc->cbw_dma, GFP_KERNEL);
+	msc->buf = dma_alloc_coherent(dev, USBBLK_MSC_BUF, &msc->buf_dma, GFP_KERNEL);
+	if (!msc->in || !msc->out || !msc->cbw || !msc->buf) {
+		msc_free_bufs(msc);
+		usbblk_msc_put(msc);
+		return -ENOMEM;
+	}
+	msc->csw = (void *)msc->cbw + 32;
+	msc->csw_dma = msc->cbw_dma + 32;
+	udev->class_data = msc;
+
+	msc->max_lun = bot_max_lun(msc);
+	for (lun = 0; lun <= msc->max_lun; lun++)
+		msc->luns[lun] = usbblk_lun_probe(msc, lun);
+	return 0;
+}
+
+/**
+ * usbblk_msc_detach() - the device is going: remove its LUNs
+ * @udev: the device, marked gone, its transfers failed; hc->enum_lock held
+ */
+void usbblk_msc_detach(struct usbblk_udev *udev)
+{
+	struct usbblk_msc *msc = udev->class_data;
+	unsigned int i;
+
+	if (!msc)
+		return;
+	for (i = 0; i < USBBLK_MAX_LUNS; i++) {
+		if (msc->luns[i])
+			usbblk_lun_remove(msc->luns[i]);
+		msc->luns[i] = NULL;
+	}
+	/* a command still running sees the device gone and ends quickly */
+	mutex_lock(&msc->lock);
+	msc->gone = true;
+	msc_free_bufs(msc);
+	mutex_unlock(&msc->lock);
+	udev->class_data = NULL;
+	usbblk_msc_put(msc);
+}

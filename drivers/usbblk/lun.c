@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One character device per ready LUN, /dev/usbblkN, and the data path:
+ *
+ *   READ_SECTOR / WRITE_SECTOR ioctl
+ *     -> check the request (flags, range, alignment, permissions)
+ *     -> split at max_sectors; for each piece:
+ *        pin the caller's pages (pin_user_pages_fast, FOLL_WRITE to read)
+ *        -> sg_table -> dma_map_sgtable
+ *        -> READ/WRITE(10 or 16) CDB -> usbblk_bot_command():
+ *           CBW, data stage TRBs on the DMA segments, CSW
+ *        -> dma_unmap_sgtable -> unpin (dirtied after a read)
+ *
+ * The pages are released only when the controller is done with them: the
+ * BOT command returns after its TDs completed, or after the endpoint was
+ * stopped (timeout, fatal signal), or after the slot was disabled (the
+ * device left).
+ *
+ * Buffer rule: the buffer must be aligned to usbblk_info.dma_alignment,
+ * the larger of dma_get_cache_alignment() and 512; anything else is
+ * refused with EINVAL, never bounced.  On a non-coherent arm64 system a
+ * buffer sharing a cache line with other data would be corrupted by the
+ * cache maintenance the DMA mapping does; 512 keeps every TRB of a TD a
+ * whole number of sectors.
+ */
+#include <linux/compat.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <scsi/scsi_proto.h>
+
+#include "msc.h"
+
+static unsigned int io_timeout_ms = 5000;
+module_param(io_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(io_timeout_ms, "default bound of one SCSI command, ms");
+
+static unsigned int max_sectors = 240;
+module_param(max_sectors, uint, 0444);
+MODULE_PARM_DESC(max_sectors,
+		 "logical blocks per READ/WRITE command (some sticks fail larger ones; at most 256 KiB)");
+
+#define TUR_TRIES	10
+
+static DEFINE_IDA(usbblk_lun_ida);
+
+/**
+ * struct usbblk_lun - one LUN and its device node
+ * @ref:	lifetime: the device and every open file hold one
+ * @msc:	its device (a reference is held)
+ * @lun:	LUN number
+ * @id:		N of /dev/usbblkN
+ * @name:	"usbblkN"
+ * @misc:	the device node
+ * @lock:	serialises the LUN's callers (a sleeping mutex)
+ * @gone:	detached: calls get -ENODEV
+ * @capacity:	logical blocks
+ * @block_size:	bytes a block
+ * @max_sectors: blocks a command
+ * @flags:	USBBLK_INFO_* bits
+ * @inq:	INQUIRY data
+ * @sense:	the last failed command's sense (under @lock)
+ * @pages:	pinned pages of the piece in flight (under @lock)
+ * @segs:	their DMA segments (under @lock)
+ */
+struct usbblk_lun {
+	struct kref ref;
+	struct usbblk_msc *msc;
+	u8 lun;
+	int id;
+	char name[16];
+	struct miscdevice misc;
+	struct mutex lock;		/* see @lock above */
+	bool gone;
+	u64 capacity;
+	u32 block_size;
+	u32 max_sectors;
+	u32 flags;
+	struct usbblk_inquiry inq;
+	struct usbblk_sense sense;
+	struct page *pages[USBBLK_MAX_PAGES];
+	struct usbblk_seg segs[USBBLK_MAX_PAGES];
+};
+
+static void lun_release(struct kref *ref)
+{
+	struct usbblk_lun *lun = container_of(ref, struct usbblk_lun, ref);
+
+	if (lun->id >= 0)
+		ida_free(&usbblk_lun_ida, lun->id);
+	usbblk_msc_put(lun->msc);
+	kfree(lun);
+}
+
+static void lun_put(struct usbblk_lun *lun)
+{
+	kref_put(&lun->ref, lun_release);
+}
+
+static u32 lun_dma_alignment(void)
+{
+	return max_t(u32, dma_get_cache_alignment(), 512);
+}
+
+/*
+ * Run a command, and on a FAILED status fetch and keep its sense.
+ * Return: 0, or the errno of the sense table (scsi.c) or of the transport.
+ */
+static int lun_exec(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_len, bool in,
+		    const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
+		    unsigned int timeout_ms, u32 *residue)
+{
+	struct usbblk_msc *msc = lun->msc;
+	struct usbblk_seg sseg = { .addr = msc->buf_dma, .len = 32 };
+	u8 scdb[USBBLK_CDB_MAX];
+	u32 sres;
+	int ret;
+
+	mutex_lock(&msc->lock);
+	ret = usbblk_bot_command(msc, lun->lun, cdb, cdb_len, in, segs, nsegs, len,
+				 timeout_ms, residue);
+	if (ret != USBBLK_CSW_FAILED)
+		goto out;
+	/* sense goes in msc->buf: a caller using it as data has read it by now */
+	ret = usbblk_bot_command(msc, lun->lun, scdb, usbblk_cdb_request_sense(scdb, sseg.len),
+				 true, &sseg, 1, sseg.len, USBBLK_CTRL_TIMEOUT_MS, &sres);
+	if (ret == USBBLK_CSW_GOOD) {
+		usbblk_parse_sense(msc->buf, sseg.len - sres, &lun->sense);
+		lun->sense.opcode = cdb[0];
+		ret = usbblk_sense_errno(&lun->sense);
+		lun->sense.error = -ret;
+		dev_dbg(msc->udev->hc->dev, "%s: opcode %#x: sense %x/%02x/%02x: %d\n",
+			lun->name, cdb[0], lun->sense.key, lun->sense.asc, lun->sense.ascq, ret);
+	} else if (ret >= 0) {
+		ret = -EIO;
+	}
+out:
+	mutex_unlock(&msc->lock);
+	return ret;
+}
+
+/* A command whose data stage uses the device's small buffer; data copied out. */
+static int lun_exec_buf(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_len,
+			void *data, u32 len, u32 *got)
+{
+	struct usbblk_msc *msc = lun->msc;
+	struct usbblk_seg seg = { .addr = msc->buf_dma, .len = len };
+	u32 residue;
+	int ret;
+
+	ret = lun_exec(lun, cdb, cdb_len, true, &seg, len ? 1 : 0, len, USBBLK_CTRL_TIMEOUT_MS,
+		       &residue);
+	if (ret)
+		return ret;
+	*got = len - residue;
+	mutex_lock(&msc->lock);
+	if (msc->gone)
+		ret = -ENODEV;
+	else
+		memcpy(data, msc->buf, *got);
+	mutex_unlock(&msc->lock);
+	return ret;
+}
+
+/* TEST UNIT READY until ready: bounded; medium not present ends it at once. */
+static int lun_wait_ready(struct usbblk_lun *lun)
+{
+	u8 cdb[USBBLK_CDB_MAX];
+	unsigned int i;
+	u32 res;
+	int ret = -EIO;
+
+	for (i = 0; i < TUR_TRIES; i++) {
+		ret = lun_exec(lun, cdb, usbblk_cdb_test_unit_ready(cdb), false, NULL, 0, 0,
+			       USBBLK_CTRL_TIMEOUT_MS, &res);
+		if (!ret || ret == -ENODEV)
+			return ret;
+		if (lun->sense.key == NOT_READY && lun->sense.asc == 0x3a)
+			return -ENOMEDIUM;
+		if (lun->sense.key != UNIT_ATTENTION)
+			msleep(100);	/* becoming ready */
+	}
+	return ret;
+}
+
+static int lun_read_capacity(struct usbblk_lun *lun)
+{
+	u8 cdb[USBBLK_CDB_MAX], data[USBBLK_CAP16_LEN];
+	u32 got;
+	int ret;
+
+	ret = lun_exec_buf(lun, cdb, usbblk_cdb_read_capacity10(cdb), data, 8, &got);
+	if (ret)
+		return ret;
+	ret = usbblk_parse_capacity10(data, got, &lun->capacity, &lun->block_size);
+	if (ret != 1)
+		return ret;
+	/* more than 2^32 - 1 blocks: the 16-byte form */
+	ret = lun_exec_buf(lun, cdb, usbblk_cdb_read_capacity16(cdb, sizeof(data)), data,
+			   sizeof(data), &got);
+	if (ret)
+		return ret;
+	return usbblk_parse_capacity16(data, got, &lun->capacity, &lun->block_size);
+}
+
+static void lun_read_wp(struct usbblk_lun *lun)
+{
+	u8 cdb[USBBLK_CDB_MAX], data[USBBLK_MODE6_LEN];
+	bool wp = false;
+	u32 got;
+
+	/* some sticks stall MODE SENSE: then they are not write-protected */
+	if (!lun_exec_buf(lun, cdb, usbblk_cdb_mode_sense6(cdb, 0x3f, sizeof(data)), data,
+			  sizeof(data), &got) &&
+	    !usbblk_parse_mode_sense6_wp(data, got, &wp) && wp)
+		lun->flags |= USBBLK_INFO_WRITE_PROTECT;
+}
+
+/* ---------------------------------------------------------------- I/O */
+
+/* One piece: at most max_sectors blocks, pinned, mapped, sent, released. */
+static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned long ubuf,
+			u32 blocks, bool fua, unsigned int timeout_ms)
+{
+	struct device *dev = lun->msc->udev->hc->dev;
+	enum dma_data_direction dir = write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	u32 len = blocks * lun->block_size;
+	unsigned int offset = offset_in_page(ubuf);
+	int npages = DIV_ROUND_UP(offset + len, PAGE_SIZE);
+	u8 cdb[USBBLK_CDB_MAX];
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	unsigned int i, nsegs = 0;
+	u32 residue;
+	int pinned, ret;
+
+	pinned = pin_user_pages_fast(ubuf & PAGE_MASK, npages, write ? 0 : FOLL_WRITE,
+				     lun->pages);
+	if (pinned != npages) {
+		if (pinned > 0)
+			unpin_user_pages(lun->pages, pinned);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(&sgt, lun->pages, npages, offset, len, GFP_KERNEL);
+	if (ret)
+		goto unpin;
+	ret = dma_map_sgtable(dev, &sgt, dir, 0);
+	if (ret)
+		goto free_sgt;
+	for_each_sgtable_dma_sg(&sgt, sg, i) {
+		lun->segs[nsegs].addr = sg_dma_address(sg);
+		lun->segs[nsegs].len = sg_dma_len(sg);
+		nsegs++;
+	}
+
+	ret = lun_exec(lun, cdb, usbblk_cdb_rw(cdb, write, lba, blocks, fua), !write,
+		       lun->segs, nsegs, len, timeout_ms, &residue);
+	if (!ret && residue)
+		ret = -EIO;	/* the device moved less than a whole piece */
+
+	/* the controller is done with the buffer: the command has ended */
+	dma_unmap_sgtable(dev, &sgt, dir, 0);
+free_sgt:
+	sg_free_table(&sgt);
+unpin:
+	unpin_user_pages_dirty_lock(lun->pages, npages, !write && !ret);
+	return ret;
+}
+
+static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *argp,
+		       bool write)
+{
+	struct usbblk_io io;
+	unsigned int timeout;
+	unsigned long ubuf;
+	u64 bytes;
+	int ret;
+
+	if (copy_from_user(&io, argp, sizeof(io)))
+		return -EFAULT;
+	if ((io.flags & ~USBBLK_IO_FLAGS) || (!write && (io.flags & USBBLK_IO_FUA)) ||
+	    memchr_inv(io.reserved, 0, sizeof(io.reserved)) || !io.count)
+		return -EINVAL;
+	if (write && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (io.buf & (lun_dma_alignment() - 1))
+		return -EINVAL;
+	if (io.buf != (unsigned long)io.buf)
+		return -EFAULT;
+	ubuf = io.buf;
+	timeout = io.timeout_ms ?: READ_ONCE(io_timeout_ms);
+
+	if (mutex_lock_killable(&lun->lock))
+		return -EINTR;
+	ret = -ENODEV;
+	if (lun->gone)
+		goto out;
+	ret = -EROFS;
+	if (write && (lun->flags & USBBLK_INFO_WRITE_PROTECT))
+		goto out;
+	ret = -ERANGE;
+	if (io.lba >= lun->capacity || io.count > lun->capacity - io.lba)
+		goto out;
+	bytes = (u64)io.count * lun->block_size;
+	ret = -EFAULT;
+	if (!access_ok((void __user *)ubuf, bytes))
+		goto out;
+
+	ret = 0;
+	while (io.count && !ret) {
+		u32 n = min(io.count, lun->max_sectors);
+
+		ret = lun_rw_piece(lun, write, io.lba, ubuf, n, io.flags & USBBLK_IO_FUA, timeout);
+		io.lba += n;
+		io.count -= n;
+		ubuf += n * lun->block_size;
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+	}
+out:
+	mutex_unlock(&lun->lock);
+	return ret;
+}
+
+static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
+{
+	u8 cdb[USBBLK_CDB_MAX];
+	u32 residue;
+	int ret;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (mutex_lock_killable(&lun->lock))
+		return -EINTR;
+	ret = lun->gone ? -ENODEV :
+	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
+		       READ_ONCE(io_timeout_ms), &residue);
+	mutex_unlock(&lun->lock);
+	return ret;
+}
+
+static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
+{
+	struct usbblk_udev *udev = lun->msc->udev;
+	struct usbblk_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (mutex_lock_killable(&lun->lock))
+		return -EINTR;
+	if (lun->gone) {
+		mutex_unlock(&lun->lock);
+		return -ENODEV;
+	}
+	info.capacity = lun->capacity;
+	info.block_size = lun->block_size;
+	info.max_sectors = lun->max_sectors;
+	info.flags = lun->flags;
+	info.dma_alignment = lun_dma_alignment();
+	info.lun = lun->lun;
+	info.max_lun = lun->msc->max_lun;
+	info.speed = udev->info.speed;
+	info.depth = udev->info.depth;
+	memcpy(info.path, udev->info.path, sizeof(info.path));
+	info.hc = udev->hc->id;
+	info.vendor_id = udev->info.vendor_id;
+	info.product_id = udev->info.product_id;
+	info.scsi_type = lun->inq.type;
+	strscpy(info.vendor, lun->inq.vendor, sizeof(info.vendor));
+	strscpy(info.product, lun->inq.product, sizeof(info.product));
+	strscpy(info.revision, lun->inq.revision, sizeof(info.revision));
+	strscpy(info.serial, udev->info.serial, sizeof(info.serial));
+	mutex_unlock(&lun->lock);
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long lun_ioc_sense(struct usbblk_lun *lun, void __user *argp)
+{
+	struct usbblk_sense s;
+
+	if (mutex_lock_killable(&lun->lock))
+		return -EINTR;
+	s = lun->sense;
+	mutex_unlock(&lun->lock);
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long lun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct usbblk_lun *lun = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case USBBLK_IOC_READ_SECTOR:
+		return lun_ioc_rw(lun, file, argp, false);
+	case USBBLK_IOC_WRITE_SECTOR:
+		return lun_ioc_rw(lun, file, argp, true);
+	case USBBLK_IOC_GET_INFO:
+		return lun_ioc_info(lun, argp);
+	case USBBLK_IOC_SYNC:
+		return lun_ioc_sync(lun, file);
+	case USBBLK_IOC_GET_SENSE:
+		return lun_ioc_sense(lun, argp);
+	case USBBLK_IOC_ENUMERATE:
+		return usbblk_ctl_enumerate(lun->msc->udev->hc, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int lun_open(struct inode *inode, struct file *file)
+{
+	struct usbblk_lun *lun = container_of(file->private_data, struct usbblk_lun, misc);
+
+	kref_get(&lun->ref);
+	file->private_data = lun;
+	return 0;
+}
+
+static int lun_release_file(struct inode *inode, struct file *file)
+{
+	lun_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations usbblk_lun_fops = {
+	.owner		= THIS_MODULE,
+	.open		= lun_open,
+	.release	= lun_release_file,
+	.unlocked_ioctl	= lun_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * usbblk_lun_probe() - bring a LUN up and give it a device node
+ * @msc:	its device
+ * @lun:	LUN number
+ *
+ * INQUIRY (direct-access devices only), TEST UNIT READY until ready
+ * (bounded), READ CAPACITY (10, and 16 when it says 0xFFFFFFFF), MODE
+ * SENSE(6) for write protection; then /dev/usbblkN.
+ *
+ * Return: the LUN, or NULL when it is not a ready direct-access LUN.
+ */
+struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
+{
+	struct device *dev = msc->udev->hc->dev;
+	struct usbblk_lun *l;
+	u8 cdb[USBBLK_CDB_MAX], data[USBBLK_INQUIRY_LEN];
+	u32 got;
+	int ret;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return NULL;
+	kref_init(&l->ref);
+	mutex_init(&l->lock);
+	kref_get(&msc->ref);
+	l->msc = msc;
+	l->lun = lun;
+	l->id = -1;
+	snprintf(l->name, sizeof(l->name), "lun %u", lun);
+
+	ret = lun_exec_buf(l, cdb, usbblk_cdb_inquiry(cdb, sizeof(data)), data, sizeof(data),
+			   &got);
+	if (!ret)
+		ret = usbblk_parse_inquiry(data, got, &l->inq);
+	if (!ret && (l->inq.qualifier || l->inq.type != TYPE_DISK))
+		ret = -ENODEV;
+	if (!ret)
+		ret = lun_wait_ready(l);
+	if (!ret)
+		ret = lun_read_capacity(l);
+	if (ret) {
+		dev_info(dev, "slot %u lun %u: not used: %d\n", msc->udev->slot_id, lun, ret);
+		goto err;
+	}
+	lun_read_wp(l);
+	if (l->inq.removable)
+		l->flags |= USBBLK_INFO_REMOVABLE;
+	if (dma_addressing_limited(dev)) {
+		l->flags |= USBBLK_INFO_BOUNCE;
+		dev_warn(dev, "DMA addressing is limited: buffers may be bounced, not zero-copy\n");
+	} else {
+		l->flags |= USBBLK_INFO_ZERO_COPY;
+	}
+	l->max_sectors = clamp_t(u32, min_t(u32, max_sectors, USBBLK_MAX_XFER / l->block_size),
+				 1, 0xffff);
+
+	ret = ida_alloc(&usbblk_lun_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err;
+	l->id = ret;
+	snprintf(l->name, sizeof(l->name), "usbblk%d", l->id);
+	l->misc.minor = MISC_DYNAMIC_MINOR;
+	l->misc.name = l->name;
+	l->misc.fops = &usbblk_lun_fops;
+	l->misc.parent = dev;
+	l->misc.mode = 0600;
+	ret = misc_register(&l->misc);
+	if (ret)
+		goto err;
+	dev_info(dev, "%s: lun %u of slot %u: \"%s %s %s\", %llu blocks of %u bytes%s%s\n",
+		 l->name, lun, msc->udev->slot_id, l->inq.vendor, l->inq.product,
+		 l->inq.revision, l->capacity, l->block_size,
+		 l->flags & USBBLK_INFO_WRITE_PROTECT ? ", write-protected" : "",
+		 l->flags & USBBLK_INFO_REMOVABLE ? ", removable" : "");
+	return l;
+err:
+	lun_put(l);
+	return NULL;
+}
+
+/**
+ * usbblk_lun_remove() - the LUN's device left: remove its node
+ * @lun: the LUN
+ *
+ * Open files stay valid and get -ENODEV; the last one frees the LUN.
+ */
+void usbblk_lun_remove(struct usbblk_lun *lun)
+{
+	misc_deregister(&lun->misc);
+	mutex_lock(&lun->lock);
+	lun->gone = true;
+	mutex_unlock(&lun->lock);
+	lun_put(lun);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mass-storage class: a Bulk-Only device (bot.c) and its LUNs, each a
+ * character device (lun.c).
+ */
+#ifndef _USBBLK_MSC_H
+#define _USBBLK_MSC_H
+
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/usb/storage.h>
+
+#include "cbw.h"
+#include "scsi.h"
+#include "usbblk.h"
+
+#define USBBLK_MAX_LUNS		16
+#define USBBLK_MSC_BUF		256	/* INQUIRY, sense, capacity, mode data */
+/* one command moves at most this much: bounds pinned pages and TRBs */
+#define USBBLK_MAX_XFER		(256 * 1024)
+#define USBBLK_MAX_PAGES	(USBBLK_MAX_XFER / PAGE_SIZE + 1)
+
+struct usbblk_lun;
+
+/**
+ * struct usbblk_msc - a Bulk-Only mass-storage device
+ * @ref:	lifetime: the device and each LUN hold one
+ * @udev:	the USB device (a reference is held)
+ * @in:		bulk IN endpoint
+ * @out:	bulk OUT endpoint
+ * @lock:	one BOT command at a time, for all LUNs (BOT is sequential)
+ * @gone:	detached: no more commands (under @lock)
+ * @tag:	tag of the last CBW
+ * @cbw:	DMA buffer for the CBW ...
+ * @cbw_dma:	... its bus address
+ * @csw:	DMA buffer for the CSW ...
+ * @csw_dma:	... its bus address
+ * @buf:	DMA buffer for small data stages (INQUIRY, sense, ...) ...
+ * @buf_dma:	... its bus address
+ * @max_lun:	GET MAX LUN
+ * @luns:	the LUNs that became ready
+ */
+struct usbblk_msc {
+	struct kref ref;
+	struct usbblk_udev *udev;
+	struct usbblk_ep *in;
+	struct usbblk_ep *out;
+	struct mutex lock;		/* see @lock above */
+	bool gone;
+	u32 tag;
+	struct bulk_cb_wrap *cbw;
+	dma_addr_t cbw_dma;
+	struct bulk_cs_wrap *csw;
+	dma_addr_t csw_dma;
+	u8 *buf;
+	dma_addr_t buf_dma;
+	u8 max_lun;
+	struct usbblk_lun *luns[USBBLK_MAX_LUNS];
+};
+
+/* bot.c */
+int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned int cdb_len,
+		       bool in, const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
+		       unsigned int timeout_ms, u32 *residue);
+void usbblk_msc_put(struct usbblk_msc *msc);
+
+/* lun.c */
+struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun);
+void usbblk_lun_remove(struct usbblk_lun *lun);
+
+#endif /* _USBBLK_MSC_H */
