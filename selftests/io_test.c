@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data path, in a guest booted by tools/vm/run, on a stick whose image
+ * tools/check-image prepared (and checks again after the guest exits).
+ *
+ *   USBBLK_LUN          LUN node (default /dev/usbblk0)
+ *   USBBLK_EXPECT_BS    its block size
+ *   USBBLK_EXPECT_BLOCKS its capacity in blocks
+ *
+ * The layout, shared with tools/check-image (keep the two in step):
+ *   pattern(lba, off, seed) = (lba * 131 + off * 7 + seed) & 0xff
+ *   host wrote seed 0x11 at LBAs 0, 1, 2, 777 and the last LBA
+ *   this test writes seed 0x5a: 3 blocks at 5; 4 MiB at capacity / 4;
+ *   the last LBA (FUA); 1 block at 100 followed by SYNC
+ *   8 threads write seed 0x80 + t: thread t the capacity / 64 blocks
+ *   from capacity / 2 + t * capacity / 32, in pieces of 1/16 of that
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+#include "kselftest_harness.h"
+
+static const char *lun_node(void)
+{
+	const char *v = getenv("USBBLK_LUN");
+
+	return v && *v ? v : "/dev/usbblk0";
+}
+
+static uint8_t pattern(uint64_t lba, uint32_t off, uint8_t seed)
+{
+	return (uint8_t)(lba * 131 + off * 7 + seed);
+}
+
+static void fill(uint8_t *buf, uint64_t lba, uint32_t count, uint32_t bs, uint8_t seed)
+{
+	uint32_t b, i;
+
+	for (b = 0; b < count; b++)
+		for (i = 0; i < bs; i++)
+			buf[(size_t)b * bs + i] = pattern(lba + b, i, seed);
+}
+
+/* First mismatch, or -1. */
+static long check(const uint8_t *buf, uint64_t lba, uint32_t count, uint32_t bs, uint8_t seed)
+{
+	uint32_t b, i;
+
+	for (b = 0; b < count; b++)
+		for (i = 0; i < bs; i++)
+			if (buf[(size_t)b * bs + i] != pattern(lba + b, i, seed))
+				return (long)b * bs + i;
+	return -1;
+}
+
+static int io(int fd, unsigned long req, uint64_t lba, void *buf, uint32_t count,
+	      uint32_t flags)
+{
+	struct usbblk_io r;
+
+	memset(&r, 0, sizeof(r));
+	r.lba = lba;
+	r.buf = (uintptr_t)buf;
+	r.count = count;
+	r.flags = flags;
+	return ioctl(fd, req, &r) ? -errno : 0;
+}
+
+static long vmstat(const char *key)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
+			v = atol(line + strlen(key) + 1);
+	fclose(f);
+	return v;
+}
+
+/* Every page pinned by FOLL_PIN has been released again. */
+static long pins_outstanding(void)
+{
+	return vmstat("nr_foll_pin_acquired") - vmstat("nr_foll_pin_released");
+}
+
+FIXTURE(lun) {
+	int fd;
+	struct usbblk_info info;
+	uint32_t bs;
+	uint64_t cap;
+	uint8_t *buf;
+	size_t buflen;
+};
+
+FIXTURE_SETUP(lun)
+{
+	self->fd = open(lun_node(), O_RDWR);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", lun_node(), strerror(errno));
+	memset(&self->info, 0xa5, sizeof(self->info));
+	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_GET_INFO, &self->info));
+	self->bs = self->info.block_size;
+	self->cap = self->info.capacity;
+	self->buflen = 8u << 20;
+	self->buf = mmap(NULL, self->buflen, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->buf);
+}
+
+FIXTURE_TEARDOWN(lun)
+{
+	munmap(self->buf, self->buflen);
+	close(self->fd);
+}
+
+TEST_F(lun, geometry)
+{
+	const char *bs = getenv("USBBLK_EXPECT_BS");
+	const char *blocks = getenv("USBBLK_EXPECT_BLOCKS");
+	unsigned int i;
+
+	ASSERT_NE(NULL, bs);
+	ASSERT_NE(NULL, blocks);
+	EXPECT_EQ(strtoul(bs, NULL, 0), self->bs);
+	EXPECT_EQ(strtoull(blocks, NULL, 0), self->cap);
+	EXPECT_TRUE(self->info.flags & USBBLK_INFO_ZERO_COPY);
+	EXPECT_FALSE(self->info.flags & USBBLK_INFO_BOUNCE);
+	EXPECT_LE(512, self->info.dma_alignment);
+	EXPECT_EQ(0, self->info.dma_alignment & (self->info.dma_alignment - 1));
+	EXPECT_LE(1, self->info.max_sectors);
+	EXPECT_EQ(0, self->info.scsi_type);
+	EXPECT_STREQ("QEMU", self->info.vendor);
+	EXPECT_EQ(0x46f4, self->info.vendor_id);
+	for (i = 0; i < 9; i++)
+		EXPECT_EQ(0, self->info.reserved[i]);
+	EXPECT_EQ(0, self->info.__pad0[0] | self->info.__pad0[1] | self->info.__pad0[2]);
+	ksft_print_msg("%s: %llu blocks of %u bytes, %u blocks a command, \"%s %s %s\" serial \"%s\"\n",
+		       lun_node(), (unsigned long long)self->cap, self->bs,
+		       self->info.max_sectors, self->info.vendor, self->info.product,
+		       self->info.revision, self->info.serial);
+}
+
+TEST_F(lun, host_pattern_reads_back)
+{
+	uint64_t lbas[] = { 0, 1, 2, 777, self->cap - 1 };
+	unsigned int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lbas[i], self->buf, 1, 0));
+		EXPECT_EQ(-1, check(self->buf, lbas[i], 1, self->bs, 0x11))
+			TH_LOG("lba %llu", (unsigned long long)lbas[i]);
+	}
+	/* three at once */
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 3, 0));
+	EXPECT_EQ(-1, check(self->buf, 0, 3, self->bs, 0x11));
+}
+
+TEST_F(lun, guest_writes_read_back)
+{
+	uint32_t big = (4u << 20) / self->bs;
+	uint64_t quarter = self->cap / 4;
+
+	ASSERT_LT(self->info.max_sectors, big) TH_LOG("4 MiB must cross the split size");
+	fill(self->buf, 5, 3, self->bs, 0x5a);
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 5, self->buf, 3, 0));
+	fill(self->buf, quarter, big, self->bs, 0x5a);
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, quarter, self->buf, big, 0));
+	fill(self->buf, self->cap - 1, 1, self->bs, 0x5a);
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, self->cap - 1, self->buf, 1,
+			USBBLK_IO_FUA));
+	fill(self->buf, 100, 1, self->bs, 0x5a);
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 100, self->buf, 1, 0));
+	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_SYNC));
+
+	memset(self->buf, 0, self->buflen);
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 5, self->buf, 3, 0));
+	EXPECT_EQ(-1, check(self->buf, 5, 3, self->bs, 0x5a));
+	memset(self->buf, 0, self->buflen);
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, quarter, self->buf, big, 0));
+	EXPECT_EQ(-1, check(self->buf, quarter, big, self->bs, 0x5a));
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 1, self->buf, 1, 0));
+	EXPECT_EQ(-1, check(self->buf, self->cap - 1, 1, self->bs, 0x5a));
+	/* the neighbours of the odd write are untouched (host zeroes) */
+	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 8, self->buf, 1, 0));
+	EXPECT_EQ(0, self->buf[0] | self->buf[self->bs - 1]);
+}
+
+TEST_F(lun, unaligned_offsets_in_pages)
+{
+	/* buffers at every allowed alignment inside a page, crossing pages */
+	uint32_t a = self->info.dma_alignment, off;
+
+	for (off = 0; off < 4096; off += a) {
+		uint8_t *p = self->buf + 4096 + off;
+
+		memset(self->buf, 0, 3 * 4096 + self->bs * 3);
+		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, p, 3, 0));
+		EXPECT_EQ(-1, check(p, 0, 3, self->bs, 0x11)) TH_LOG("offset %u", off);
+		EXPECT_EQ(0, self->buf[4096 + off - 1]);	/* nothing before */
+		EXPECT_EQ(0, p[3 * self->bs]);			/* nothing after */
+	}
+}
+
+TEST_F(lun, out_of_range_erange)
+{
+	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap, self->buf, 1, 0));
+	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 1, self->buf, 2, 0));
+	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_WRITE_SECTOR, ~0ULL, self->buf, 1, 0));
+	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, 1, self->buf, 0xffffffff, 0));
+	/* the device is still fine */
+	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
+}
+
+TEST_F(lun, bad_arguments_einval)
+{
+	struct usbblk_io r;
+	unsigned int i;
+
+	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 0, 0));
+	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 1u << 7));
+	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, USBBLK_IO_FUA));
+	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf + 1, 1, 0));
+	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0,
+			      self->buf + self->info.dma_alignment / 2, 1, 0));
+	for (i = 0; i < 3; i++) {
+		memset(&r, 0, sizeof(r));
+		r.buf = (uintptr_t)self->buf;
+		r.count = 1;
+		r.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, USBBLK_IOC_READ_SECTOR, &r));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(USBBLK_IOC_MAGIC, 0x7e)));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(lun, bad_pointers_efault_nothing_pinned)
+{
+	long before = pins_outstanding();
+	uint8_t *gone, *ro;
+
+	gone = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, gone);
+	munmap(gone, 1 << 20);
+	ro = mmap(NULL, 1 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+
+	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, NULL, 1, 0));
+	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, gone, 8, 0));
+	/* the device may not write read-only memory */
+	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, ro, 8, 0));
+	/* a buffer whose tail is unmapped: the head's pins are released */
+	EXPECT_EQ(0, munmap(self->buf + self->buflen - 4096, 4096));
+	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0,
+			      self->buf + self->buflen - 8192, 16 * 512 / self->bs ?: 1, 0));
+	/* a kernel address */
+	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0,
+			      (void *)(uintptr_t)0xffff800000000000ULL, 1, 0));
+	/* writing from read-only memory is fine */
+	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
+	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 9, ro, 1, 0));
+	munmap(ro, 1 << 20);
+	EXPECT_EQ(before, pins_outstanding()) TH_LOG("pinned pages leaked");
+	EXPECT_EQ(0, pins_outstanding());
+	ksft_print_msg("pins outstanding after the EFAULT cases: %ld\n", pins_outstanding());
+}
+
+TEST_F(lun, readonly_fd_ebadf)
+{
+	int ro = open(lun_node(), O_RDONLY);
+
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EBADF, io(ro, USBBLK_IOC_WRITE_SECTOR, 9, self->buf, 1, 0));
+	EXPECT_EQ(-1, ioctl(ro, USBBLK_IOC_SYNC));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(0, io(ro, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
+	close(ro);
+}
+
+TEST_F(lun, enumerate_and_sense_on_lun_node)
+{
+	struct usbblk_enumerate e;
+	struct usbblk_sense s;
+
+	memset(&e, 0, sizeof(e));
+	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_ENUMERATE, &e));
+	EXPECT_LE(1, e.ndevices);
+	memset(&s, 0xa5, sizeof(s));
+	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_GET_SENSE, &s));
+	EXPECT_GE(sizeof(s.raw), s.len);
+}
+
+struct writer {
+	int fd;
+	uint64_t lba;
+	uint32_t blocks, piece, bs;
+	uint8_t seed;
+	int err;
+	uint8_t *buf;
+};
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	uint32_t done;
+
+	for (done = 0; done < w->blocks && !w->err; done += w->piece) {
+		fill(w->buf, w->lba + done, w->piece, w->bs, w->seed);
+		w->err = io(w->fd, USBBLK_IOC_WRITE_SECTOR, w->lba + done, w->buf, w->piece, 0);
+	}
+	return NULL;
+}
+
+TEST_F(lun, eight_threads_disjoint_writes)
+{
+	struct writer w[8];
+	pthread_t th[8];
+	unsigned int t;
+
+	for (t = 0; t < 8; t++) {
+		w[t].fd = self->fd;
+		w[t].lba = self->cap / 2 + t * (self->cap / 32);
+		w[t].blocks = self->cap / 64;
+		w[t].piece = w[t].blocks / 16;
+		w[t].bs = self->bs;
+		w[t].seed = 0x80 + t;
+		w[t].err = 0;
+		ASSERT_EQ(0, posix_memalign((void **)&w[t].buf, 4096,
+					    (size_t)w[t].piece * self->bs));
+		ASSERT_EQ(0, pthread_create(&th[t], NULL, writer_main, &w[t]));
+	}
+	for (t = 0; t < 8; t++) {
+		pthread_join(th[t], NULL);
+		EXPECT_EQ(0, w[t].err) TH_LOG("thread %u", t);
+		free(w[t].buf);
+	}
+	for (t = 0; t < 8; t++) {
+		uint64_t lba = self->cap / 2 + t * (self->cap / 32);
+		uint32_t n = self->cap / 64;
+
+		ASSERT_GE(self->buflen, (size_t)n * self->bs);
+		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lba, self->buf, n, 0));
+		EXPECT_EQ(-1, check(self->buf, lba, n, self->bs, 0x80 + t)) TH_LOG("thread %u", t);
+	}
+}
+
+TEST_HARNESS_MAIN
