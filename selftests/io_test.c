@@ -12,8 +12,8 @@
  *   host wrote seed 0x11 at LBAs 0, 1, 2, 777 and the last LBA
  *   this test writes seed 0x5a: 3 blocks at 5; 4 MiB at capacity / 4;
  *   the last LBA (FUA); 1 block at 100 followed by SYNC
- *   8 threads write seed 0x80 + t: thread t the capacity / 64 blocks
- *   from capacity / 2 + t * capacity / 32, in pieces of 1/16 of that
+ *   8 threads write seed 0x80 + t: thread t writes min(capacity / 64,
+ *   1 MiB) from capacity / 2 + t * capacity / 32, in 16 pieces
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -218,7 +218,9 @@ TEST_F(lun, out_of_range_erange)
 	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap, self->buf, 1, 0));
 	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 1, self->buf, 2, 0));
 	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_WRITE_SECTOR, ~0ULL, self->buf, 1, 0));
-	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, 1, self->buf, 0xffffffff, 0));
+	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 10, self->buf, 11, 0));
+	if (self->cap < 0xffffffffULL)
+		EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, 1, self->buf, 0xffffffff, 0));
 	/* the device is still fine */
 	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
 }
@@ -323,6 +325,13 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+static uint32_t thread_blocks(uint64_t cap, uint32_t bs)
+{
+	uint64_t n = cap / 64, mib = (1u << 20) / bs;
+
+	return n < mib ? n : mib;
+}
+
 TEST_F(lun, eight_threads_disjoint_writes)
 {
 	struct writer w[8];
@@ -332,7 +341,7 @@ TEST_F(lun, eight_threads_disjoint_writes)
 	for (t = 0; t < 8; t++) {
 		w[t].fd = self->fd;
 		w[t].lba = self->cap / 2 + t * (self->cap / 32);
-		w[t].blocks = self->cap / 64;
+		w[t].blocks = thread_blocks(self->cap, self->bs);
 		w[t].piece = w[t].blocks / 16;
 		w[t].bs = self->bs;
 		w[t].seed = 0x80 + t;
@@ -348,7 +357,7 @@ TEST_F(lun, eight_threads_disjoint_writes)
 	}
 	for (t = 0; t < 8; t++) {
 		uint64_t lba = self->cap / 2 + t * (self->cap / 32);
-		uint32_t n = self->cap / 64;
+		uint32_t n = thread_blocks(self->cap, self->bs);
 
 		ASSERT_GE(self->buflen, (size_t)n * self->bs);
 		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lba, self->buf, n, 0));
