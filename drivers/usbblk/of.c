@@ -8,7 +8,8 @@
  * Probe, in this order, each step optional where the binding says so:
  *   clocks (all of the node's)        devm_clk_bulk_get_all, enable
  *   resets (all of the node's)        deassert
- *   PHYs "usb2-phy", "usb3-phy"       phy_init, phy_power_on
+ *   PHYs "usb2-phy", "usb3-phy"       those in phy-names: phy_init,
+ *                                     phy_power_on
  *   the DWC3 core (usbblk,dwc3 only)  dwc3.c: GSNPSID, soft reset, host
  *                                     mode, PHY interface quirks
  *   the xHCI controller               core.c: usbblk_hc_probe()
@@ -59,6 +60,26 @@ struct usbblk_of {
 	struct usbblk_dwc3 dwc3;
 };
 
+/*
+ * A PHY is optional: a node without it in phy-names has none.  But one
+ * that is named must be there: devm_phy_optional_get() would also return
+ * NULL for a PHY whose node is disabled, and the controller would then
+ * come up with its PHY off and see nothing.
+ */
+static struct phy *usbblk_of_phy(struct device *dev, const char *name)
+{
+	struct phy *phy;
+
+	if (device_property_match_string(dev, "phy-names", name) < 0)
+		return NULL;
+	phy = devm_phy_get(dev, name);
+	if (IS_ERR(phy))
+		return ERR_PTR(dev_err_probe(dev, PTR_ERR(phy),
+					     "%s is in phy-names but not available (its node disabled, or no driver?)\n",
+					     name));
+	return phy;
+}
+
 static int usbblk_of_get_resources(struct usbblk_of *of)
 {
 	struct device *dev = of->dev;
@@ -69,12 +90,12 @@ static int usbblk_of_get_resources(struct usbblk_of *of)
 	of->resets = devm_reset_control_array_get_optional_exclusive(dev);
 	if (IS_ERR(of->resets))
 		return dev_err_probe(dev, PTR_ERR(of->resets), "cannot get resets\n");
-	of->usb2_phy = devm_phy_optional_get(dev, "usb2-phy");
+	of->usb2_phy = usbblk_of_phy(dev, "usb2-phy");
 	if (IS_ERR(of->usb2_phy))
-		return dev_err_probe(dev, PTR_ERR(of->usb2_phy), "cannot get usb2-phy\n");
-	of->usb3_phy = devm_phy_optional_get(dev, "usb3-phy");
+		return PTR_ERR(of->usb2_phy);
+	of->usb3_phy = usbblk_of_phy(dev, "usb3-phy");
 	if (IS_ERR(of->usb3_phy))
-		return dev_err_probe(dev, PTR_ERR(of->usb3_phy), "cannot get usb3-phy\n");
+		return PTR_ERR(of->usb3_phy);
 	return 0;
 }
 
