@@ -35,7 +35,16 @@ static long pins_outstanding(void)
 {
 	char line[128];
 	long acq = 0, rel = 0;
-	FILE *f = fopen("/proc/vmstat", "r");
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	FILE *f;
+
+	/* fold the per-CPU parts of the counters first */
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror("stat_refresh");
+		close(fd);
+	}
+	f = fopen("/proc/vmstat", "r");
 
 	if (!f)
 		return -1;

@@ -90,9 +90,19 @@ static long vmstat(const char *key)
 	return v;
 }
 
-/* Every page pinned by FOLL_PIN has been released again. */
+/*
+ * Every page pinned by FOLL_PIN has been released again.  The counters
+ * have per-CPU parts: fold them first (vm.stat_refresh), or the sums lag.
+ */
 static long pins_outstanding(void)
 {
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror("stat_refresh");
+		close(fd);
+	}
 	return vmstat("nr_foll_pin_acquired") - vmstat("nr_foll_pin_released");
 }
 
