@@ -84,7 +84,8 @@ dtbs: $(DTBO)
 # Static binaries for the guests: tools/ and selftests/, one per .c file.
 PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Werror -I$(UAPI) \
 	-I$(TOP)/tools/lib -I$(LINUX_SRC)/tools/testing/selftests
-PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/selftests/*.c)
+PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/tools/demo/*.c) \
+	$(wildcard $(TOP)/selftests/*.c)
 PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h)
 define prog_rules
 $(BUILD)/$(1)/bin/$(basename $(notdir $(2))): $(2) $(PROG_HDRS) | deps
