@@ -142,7 +142,8 @@ int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned i
 recover:
 	if (ret != -ENODEV && !msc->udev->gone)
 		bot_reset_recovery(msc);
-	if (ret == -EPIPE || ret == -EPROTO || ret == -EOVERFLOW)
+	/* what callers can act on; anything else the transport said is EIO */
+	if (ret != -ETIMEDOUT && ret != -EINTR && ret != -ENODEV && ret != -ENOMEM)
 		ret = -EIO;
 	return ret;
 }

@@ -56,14 +56,26 @@ int usbblk_comp_errno(u32 code)
 	}
 }
 
+/*
+ * Abort the command in progress (4.6.1.2).  While the ring runs (CRR), a
+ * CRCR write only takes the CA bit; once it has stopped, a write sets the
+ * dequeue pointer, so point it (with our cycle state) at the next free
+ * TRB: the ring restarts there at the next doorbell.
+ */
 static void cmd_abort(struct usbblk_hc *hc)
 {
-	u32 crcr;
+	u32 crcr = readl(hc->op + XHCI_OP_CRCR);
 
-	lo_hi_writeq(CRCR_CA, hc->op + XHCI_OP_CRCR);
-	if (readl_poll_timeout(hc->op + XHCI_OP_CRCR, crcr, !(crcr & CRCR_CRR), 1000,
-			       USBBLK_CMD_TIMEOUT_MS * USEC_PER_MSEC))
-		dev_err(hc->dev, "command ring did not stop\n");
+	if (crcr & CRCR_CRR) {
+		lo_hi_writeq(CRCR_CA, hc->op + XHCI_OP_CRCR);
+		if (readl_poll_timeout(hc->op + XHCI_OP_CRCR, crcr, !(crcr & CRCR_CRR), 1000,
+				       USBBLK_CMD_TIMEOUT_MS * USEC_PER_MSEC)) {
+			dev_err(hc->dev, "command ring did not stop\n");
+			return;
+		}
+	}
+	lo_hi_writeq(usbblk_ring_dma(&hc->cmd_ring, hc->cmd_ring.enq) | hc->cmd_ring.cycle,
+		     hc->op + XHCI_OP_CRCR);
 }
 
 /**
@@ -110,8 +122,16 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 					    msecs_to_jiffies(USBBLK_CMD_TIMEOUT_MS));
 		spin_lock(&hc->lock);
 		hc->cmd_pending = 0;
+		code = hc->cmd_code;
 		spin_unlock(&hc->lock);
-		ret = -ETIMEDOUT;
+		/* it may have completed after all, just after the wait gave up */
+		if (code != COMP_INVALID && code != COMP_CMD_ABORTED) {
+			if (slot_out)
+				*slot_out = hc->cmd_slot;
+			ret = usbblk_comp_errno(code);
+		} else {
+			ret = -ETIMEDOUT;
+		}
 	} else {
 		code = hc->cmd_code;
 		if (slot_out)

@@ -39,7 +39,10 @@ MODULE_PARM_DESC(debounce_ms,
 
 static void udev_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct usbblk_udev, ref));
+	struct usbblk_udev *udev = container_of(ref, struct usbblk_udev, ref);
+
+	usbblk_hc_put(udev->hc);
+	kfree(udev);
 }
 
 /**
@@ -85,6 +88,8 @@ static struct usbblk_udev *udev_alloc(struct usbblk_hc *hc, struct usbblk_udev *
 
 	if (!udev)
 		return NULL;
+	/* LUN files may outlive the controller's removal: keep the object */
+	usbblk_hc_get(hc);
 	udev->hc = hc;
 	kref_init(&udev->ref);
 	init_rwsem(&udev->io_lock);
@@ -506,8 +511,16 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 	spin_lock(&hc->lock);
 	udev->gone = true;
 	spin_unlock(&hc->lock);
-	if (udev->slot_id && hc->running)
-		usbblk_cmd_disable_slot(hc, udev->slot_id);
+	if (udev->slot_id && hc->running && usbblk_cmd_disable_slot(hc, udev->slot_id)) {
+		/*
+		 * The controller did not let go of the slot: only a halt
+		 * guarantees it stops touching the buffers we release next.
+		 */
+		dev_err(hc->dev, "Disable Slot %u failed: halting the controller\n",
+			udev->slot_id);
+		usbblk_xhci_halt(hc);
+		hc->running = false;
+	}
 	usbblk_ep_abort_all(udev);
 	usbblk_msc_detach(udev);
 	down_write(&udev->io_lock);	/* wait for transfers to leave */

@@ -19,7 +19,7 @@
 
 static unsigned int hub_poll_ms = 500;
 module_param(hub_poll_ms, uint, 0644);
-MODULE_PARM_DESC(hub_poll_ms, "how often the ports of external hubs are checked, ms");
+MODULE_PARM_DESC(hub_poll_ms, "how often the ports of external hubs are checked, ms (at least 50)");
 
 #define HUB_RESET_MS	500
 
@@ -118,7 +118,7 @@ int usbblk_hub_init(struct usbblk_udev *udev)
 	}
 	msleep(hub->info.pwr_on_2_good_ms);
 	dev_dbg(hc->dev, "hub on slot %u: %u ports\n", udev->slot_id, hub->info.nports);
-	mod_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(hub_poll_ms));
+	mod_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(max(READ_ONCE(hub_poll_ms), 50U)));
 	return 0;
 }
 
@@ -241,5 +241,5 @@ void usbblk_hub_work(struct work_struct *work)
 	if (!hubs || hc->gone)
 		return;
 	queue_work(hc->wq, &hc->port_work);
-	queue_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(hub_poll_ms));
+	queue_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(max(READ_ONCE(hub_poll_ms), 50U)));
 }

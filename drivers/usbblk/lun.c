@@ -39,7 +39,8 @@
 
 static unsigned int io_timeout_ms = 5000;
 module_param(io_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(io_timeout_ms, "default bound of one SCSI command, ms");
+MODULE_PARM_DESC(io_timeout_ms,
+		 "default bound of each stage (CBW, data, CSW) of a SCSI command, ms (0 = 5000)");
 
 static unsigned int max_sectors = 240;
 module_param(max_sectors, uint, 0444);
@@ -294,7 +295,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	if (io.buf != (unsigned long)io.buf)
 		return -EFAULT;
 	ubuf = io.buf;
-	timeout = io.timeout_ms ?: READ_ONCE(io_timeout_ms);
+	timeout = io.timeout_ms ?: READ_ONCE(io_timeout_ms) ?: 5000;
 
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
@@ -340,7 +341,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 		return -EINTR;
 	ret = lun->gone ? -ENODEV :
 	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
-		       READ_ONCE(io_timeout_ms), &residue);
+		       READ_ONCE(io_timeout_ms) ?: 5000, &residue);
 	mutex_unlock(&lun->lock);
 	return ret;
 }
@@ -407,6 +408,7 @@ static long lun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case USBBLK_IOC_GET_SENSE:
 		return lun_ioc_sense(lun, argp);
 	case USBBLK_IOC_ENUMERATE:
+		/* the controller object lives as long as the LUN (udev holds it) */
 		return usbblk_ctl_enumerate(lun->msc->udev->hc, argp);
 	default:
 		return -ENOTTY;

@@ -11,9 +11,9 @@
  *   NOT READY                        ENOMEDIUM (medium not present, 3A/xx,
  *                                    or not ready for another reason)
  *   MEDIUM ERROR, HARDWARE ERROR     EIO
- *   ILLEGAL REQUEST                  ERANGE for LBA out of range (21/00),
+ *   ILLEGAL REQUEST                  ERANGE for LBA out of range (21/xx),
  *                                    EOPNOTSUPP for an invalid opcode
- *                                    (20/00), else EINVAL
+ *                                    (20/xx), else EINVAL
  *   UNIT ATTENTION                   EAGAIN (medium changed or reset: the
  *                                    caller may retry once)
  *   DATA PROTECT                     EROFS
@@ -148,7 +148,8 @@ unsigned int usbblk_cdb_sync_cache10(u8 *cdb)
 unsigned int usbblk_cdb_rw(u8 *cdb, bool write, u64 lba, u32 blocks, bool fua)
 {
 	memset(cdb, 0, USBBLK_CDB_MAX);
-	if (lba + blocks - 1 <= 0xffffffffULL && blocks <= 0xffff) {
+	/* written so that no sum can wrap, whatever the arguments */
+	if (lba <= 0xffffffffULL && blocks <= 0xffff && blocks <= 0x100000000ULL - lba) {
 		cdb[0] = write ? WRITE_10 : READ_10;
 		cdb[1] = fua ? 0x08 : 0;
 		put_unaligned_be32(lba, &cdb[2]);

@@ -3,6 +3,8 @@
  * usbblk internal interfaces.
  *
  * The seams, top to bottom:
+ *   lun.c          one misc device per LUN: the data path ioctls
+ *   scsi.c, bot.c, cbw.c  SCSI commands over Bulk-Only Transport
  *   ctl.c          the controller's misc device: ENUMERATE
  *   enum.c, hub.c  ports, device slots, addressing, descriptors, hubs
  *   xfer.c         transfers on an endpoint's ring: control and bulk

@@ -212,7 +212,8 @@ struct usbblk_enumerate {
  * answer reflects the bus at the time of the call.  PORTSC of every root
  * port is read at the time of the call.
  * Errors: EINVAL (unknown flags, reserved not zero), EFAULT, ENODEV (the
- * controller is gone), EINTR (a fatal signal during the rescan).
+ * controller is gone), EINTR (a fatal signal while waiting for a removal
+ * in progress).
  */
 #define USBBLK_IOC_ENUMERATE	_IOWR(USBBLK_IOC_MAGIC, 0x00, struct usbblk_enumerate)
 
@@ -229,9 +230,10 @@ struct usbblk_enumerate {
  * @count:	logical blocks, at least 1; requests larger than
  *		usbblk_info.max_sectors are split into several commands
  * @flags:	USBBLK_IO_* bits (FUA: writes only)
- * @timeout_ms:	bound of each command, 0 for the default (module parameter
- *		io_timeout_ms); on expiry the transfer is stopped, the device
- *		reset (Bulk-Only reset recovery) and ETIMEDOUT returned
+ * @timeout_ms:	bound of each stage (CBW, data, CSW) of each command, ms;
+ *		0 for the default (module parameter io_timeout_ms); on expiry
+ *		the transfer is stopped, the device reset (Bulk-Only reset
+ *		recovery) and ETIMEDOUT returned
  * @reserved:	must be zero
  */
 struct usbblk_io {
