@@ -173,13 +173,16 @@ static void ep_cancel(struct usbblk_ep *ep)
 
 /*
  * Wait for the TD in flight.  Returns 0 with ep->comp_code set, or
- * -ETIMEDOUT / -EINTR (fatal signal) / -ENODEV (device gone) after the
- * endpoint was stopped.
+ * -ETIMEDOUT / -EINTR (fatal signal, @killable only) / -ENODEV (device
+ * gone) after the endpoint was stopped.  Control transfers wait without
+ * being killable: they are bounded, and a recovery that a dying caller
+ * started must still finish, or the device is left half reset.
  */
-static int ep_wait(struct usbblk_ep *ep, unsigned int timeout_ms)
+static int ep_wait(struct usbblk_ep *ep, unsigned int timeout_ms, bool killable)
 {
-	long left = wait_for_completion_killable_timeout(&ep->done,
-							 msecs_to_jiffies(timeout_ms));
+	unsigned long t = msecs_to_jiffies(timeout_ms);
+	long left = killable ? wait_for_completion_killable_timeout(&ep->done, t) :
+			       (long)wait_for_completion_timeout(&ep->done, t);
 
 	if (left > 0)
 		return ep->udev->gone && ep->comp_code == COMP_INVALID ? -ENODEV : 0;
@@ -269,7 +272,7 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 	trace_usbblk_control(udev->slot_id, type, req, value, index, len);
 	ep_submit(ep, first);
 
-	ret = ep_wait(ep, timeout_ms);
+	ret = ep_wait(ep, timeout_ms, false);
 	if (!ret) {
 		ret = usbblk_comp_errno(ep->comp_code);
 		if (!ret) {
@@ -321,7 +324,7 @@ int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned in
 		goto out;
 	trace_usbblk_bulk(udev->slot_id, ep->dci, ep->td.len, ep->td.ntrbs);
 	ep_submit(ep, ep->td.first);
-	ret = ep_wait(ep, timeout_ms);
+	ret = ep_wait(ep, timeout_ms, true);
 	*actual = ep->actual;
 	if (!ret)
 		ret = usbblk_comp_errno(ep->comp_code);

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timeouts and fatal signals on a slow stick (tools/vm/run --disk
+ * throttle:BPS:IMG): a transfer that outlasts its timeout, or whose caller
+ * is killed, must end with the endpoint stopped, the device reset (BOT
+ * reset recovery), no page left pinned, and the device usable.
+ *
+ *   USBBLK_LUN       LUN node (default /dev/usbblk0)
+ *   USBBLK_SLOW_BPS  the stick's speed in bytes per second
+ * The image holds the host pattern of io_test.c (tools/check-image).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+#include "kselftest_harness.h"
+
+static uint8_t pattern(uint64_t lba, uint32_t off, uint8_t seed)
+{
+	return (uint8_t)(lba * 131 + off * 7 + seed);
+}
+
+static int io(int fd, unsigned long req, uint64_t lba, void *buf, uint32_t count,
+	      uint32_t timeout)
+{
+	struct usbblk_io r;
+
+	memset(&r, 0, sizeof(r));
+	r.lba = lba;
+	r.buf = (uintptr_t)buf;
+	r.count = count;
+	r.timeout_ms = timeout;
+	return ioctl(fd, req, &r) ? -errno : 0;
+}
+
+static long pins_outstanding(void)
+{
+	char line[128];
+	long acq = 0, rel = 0;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	FILE *f;
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror("stat_refresh");
+		close(fd);
+	}
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "nr_foll_pin_acquired %ld", &acq);
+		sscanf(line, "nr_foll_pin_released %ld", &rel);
+	}
+	fclose(f);
+	return acq - rel;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The device answers correctly: LBA 0..2 hold the host pattern. */
+static int usable(int fd)
+{
+	uint8_t *buf;
+	uint32_t i;
+	int ret;
+
+	if (posix_memalign((void **)&buf, 4096, 3 * 512))
+		return -ENOMEM;
+	ret = io(fd, USBBLK_IOC_READ_SECTOR, 0, buf, 3, 0);
+	for (i = 0; !ret && i < 3 * 512; i++)
+		if (buf[i] != pattern(i / 512, i % 512, 0x11))
+			ret = -EILSEQ;
+	free(buf);
+	return ret;
+}
+
+FIXTURE(slow) {
+	int fd;
+	uint8_t *buf;
+	long bps;
+};
+
+FIXTURE_SETUP(slow)
+{
+	const char *bps = getenv("USBBLK_SLOW_BPS");
+
+	ASSERT_NE(NULL, bps);
+	self->bps = atol(bps);
+	self->fd = open(getenv("USBBLK_LUN") ?: "/dev/usbblk0", O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, posix_memalign((void **)&self->buf, 4096, 4 << 20));
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+	free(self->buf);
+	close(self->fd);
+}
+
+/*
+ * QEMU's throttle lets a request through when its bucket has room and
+ * makes the next one wait for the bucket to drain: 120 KiB at 64 KiB/s
+ * keep the stick busy for about 2 s, so the read after it outlasts 300 ms.
+ */
+static void fill_bucket(int fd, uint8_t *buf)
+{
+	io(fd, USBBLK_IOC_READ_SECTOR, 3000, buf, 240, 0);
+}
+
+TEST_F(slow, read_timeout_then_usable)
+{
+	uint32_t blocks = 240;
+	double t0, t;
+	int i;
+
+	ASSERT_LT(self->bps * 3 / 10, blocks * 512) TH_LOG("the stick is too fast");
+	for (i = 0; i < 2; i++) {
+		fill_bucket(self->fd, self->buf);
+		t0 = now();
+		EXPECT_EQ(-ETIMEDOUT, io(self->fd, USBBLK_IOC_READ_SECTOR, 1000, self->buf,
+					  blocks, 300));
+		t = now() - t0;
+		ksft_print_msg("read of %u blocks with a 300 ms bound: ETIMEDOUT after %.2f s (recovery included)\n",
+			       blocks, t);
+		EXPECT_EQ(0, pins_outstanding());
+		EXPECT_EQ(0, usable(self->fd));
+	}
+}
+
+TEST_F(slow, write_timeout_then_usable)
+{
+	fill_bucket(self->fd, self->buf);
+	EXPECT_EQ(-ETIMEDOUT, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 2000, self->buf, 240, 300));
+	EXPECT_EQ(0, pins_outstanding());
+	EXPECT_EQ(0, usable(self->fd));
+}
+
+TEST_F(slow, fatal_signal_then_usable)
+{
+	double t0, t;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* 4 MiB: a minute at this speed */
+		io(self->fd, USBBLK_IOC_READ_SECTOR, 4096, self->buf, 8192, 60000);
+		_exit(0);
+	}
+	usleep(500 * 1000);
+	t0 = now();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	t = now() - t0;
+	EXPECT_TRUE(WIFSIGNALED(status));
+	ksft_print_msg("SIGKILL during a 4 MiB read: the caller was gone after %.2f s\n", t);
+	EXPECT_EQ(0, pins_outstanding());
+	EXPECT_EQ(0, usable(self->fd));
+}
+
+TEST_HARNESS_MAIN
