@@ -23,6 +23,11 @@ MODULE_PARM_DESC(hub_poll_ms, "how often the ports of external hubs are checked,
 
 #define HUB_RESET_MS	500
 
+static unsigned long hub_poll_delay(void)
+{
+	return msecs_to_jiffies(max(READ_ONCE(hub_poll_ms), 50U));
+}
+
 /**
  * struct usbblk_hub - hub state
  * @info:	what its hub descriptor said
@@ -118,7 +123,7 @@ int usbblk_hub_init(struct usbblk_udev *udev)
 	}
 	msleep(hub->info.pwr_on_2_good_ms);
 	dev_dbg(hc->dev, "hub on slot %u: %u ports\n", udev->slot_id, hub->info.nports);
-	mod_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(max(READ_ONCE(hub_poll_ms), 50U)));
+	mod_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());
 	return 0;
 }
 
@@ -241,5 +246,5 @@ void usbblk_hub_work(struct work_struct *work)
 	if (!hubs || hc->gone)
 		return;
 	queue_work(hc->wq, &hc->port_work);
-	queue_delayed_work(hc->wq, &hc->hub_work, msecs_to_jiffies(max(READ_ONCE(hub_poll_ms), 50U)));
+	queue_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());
 }
