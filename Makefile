@@ -95,6 +95,19 @@ progs: $(BUILD)/$(1)/bin/$(basename $(notdir $(2)))
 endef
 $(foreach a,$(ARCHES),$(foreach p,$(PROG_SRCS),$(eval $(call prog_rules,$(a),$(p)))))
 
+# 32-bit (armhf) builds of the ABI tests, run on the arm64 guest: the
+# ioctls through compat_ioctl.
+COMPAT_SRCS := $(TOP)/selftests/io_test.c $(TOP)/selftests/devices_test.c \
+	$(TOP)/selftests/enumerate_test.c
+define compat_rules
+$(BUILD)/arm64/bin/$(basename $(notdir $(1)))32: $(1) $(PROG_HDRS) | deps
+	@mkdir -p $$(@D)
+	arm-linux-gnueabihf-gcc $(PROG_CFLAGS) -Wno-pointer-to-int-cast -Wno-int-to-pointer-cast \
+		-o $$@ $$< -lpthread
+progs: $(BUILD)/arm64/bin/$(basename $(notdir $(1)))32
+endef
+$(foreach p,$(COMPAT_SRCS),$(eval $(call compat_rules,$(p))))
+
 # ---------------------------------------------------------------- run
 run: all
 	$(TOP)/tools/run-demo
