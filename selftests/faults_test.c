@@ -18,43 +18,10 @@
 #include <unistd.h>
 
 #include <linux/usbblk.h>
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
 
-static int io(int fd, unsigned long req, uint64_t lba, void *buf, uint32_t count)
-{
-	struct usbblk_io r;
-
-	memset(&r, 0, sizeof(r));
-	r.lba = lba;
-	r.buf = (uintptr_t)buf;
-	r.count = count;
-	return ioctl(fd, req, &r) ? -errno : 0;
-}
-
-static long pins_outstanding(void)
-{
-	char line[128];
-	long acq = 0, rel = 0;
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	FILE *f;
-
-	/* fold the per-CPU parts of the counters first */
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			perror("stat_refresh");
-		close(fd);
-	}
-	f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "nr_foll_pin_acquired %ld", &acq);
-		sscanf(line, "nr_foll_pin_released %ld", &rel);
-	}
-	fclose(f);
-	return acq - rel;
-}
+#define io(fd, req, lba, buf, n) usbblk_io(fd, req, lba, buf, n, 0, 0)
 
 TEST(media_error_eio_with_sense)
 {
@@ -89,7 +56,7 @@ TEST(media_error_eio_with_sense)
 	}
 	/* and writes elsewhere */
 	EXPECT_EQ(0, io(fd, USBBLK_IOC_WRITE_SECTOR, bad + 100, buf, 1));
-	EXPECT_EQ(0, pins_outstanding());
+	EXPECT_EQ(0, usbblk_pins_outstanding());
 	free(buf);
 	close(fd);
 }

@@ -8,7 +8,7 @@
  *   USBBLK_EXPECT_BLOCKS its capacity in blocks
  *
  * The layout, shared with tools/check-image (keep the two in step):
- *   pattern(lba, off, seed) = (lba * 131 + off * 7 + seed) & 0xff
+ *   usbblk_pattern(lba, off, seed) = (lba * 131 + off * 7 + seed) & 0xff
  *   host wrote seed 0x11 at LBAs 0, 1, 2, 777 and the last LBA
  *   this test writes seed 0x5a: 3 blocks at 5; 4 MiB at capacity / 4;
  *   the last LBA (FUA); 1 block at 100 followed by SYNC
@@ -27,83 +27,17 @@
 #include <unistd.h>
 
 #include <linux/usbblk.h>
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
+
+/* lba, buffer, count, flags; the default timeout */
+#define io(fd, req, lba, buf, n, flags) usbblk_io(fd, req, lba, buf, n, flags, 0)
 
 static const char *lun_node(void)
 {
 	const char *v = getenv("USBBLK_LUN");
 
 	return v && *v ? v : "/dev/usbblk0";
-}
-
-static uint8_t pattern(uint64_t lba, uint32_t off, uint8_t seed)
-{
-	return (uint8_t)(lba * 131 + off * 7 + seed);
-}
-
-static void fill(uint8_t *buf, uint64_t lba, uint32_t count, uint32_t bs, uint8_t seed)
-{
-	uint32_t b, i;
-
-	for (b = 0; b < count; b++)
-		for (i = 0; i < bs; i++)
-			buf[(size_t)b * bs + i] = pattern(lba + b, i, seed);
-}
-
-/* First mismatch, or -1. */
-static long check(const uint8_t *buf, uint64_t lba, uint32_t count, uint32_t bs, uint8_t seed)
-{
-	uint32_t b, i;
-
-	for (b = 0; b < count; b++)
-		for (i = 0; i < bs; i++)
-			if (buf[(size_t)b * bs + i] != pattern(lba + b, i, seed))
-				return (long)b * bs + i;
-	return -1;
-}
-
-static int io(int fd, unsigned long req, uint64_t lba, void *buf, uint32_t count,
-	      uint32_t flags)
-{
-	struct usbblk_io r;
-
-	memset(&r, 0, sizeof(r));
-	r.lba = lba;
-	r.buf = (uintptr_t)buf;
-	r.count = count;
-	r.flags = flags;
-	return ioctl(fd, req, &r) ? -errno : 0;
-}
-
-static long vmstat(const char *key)
-{
-	char line[128];
-	long v = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
-			v = atol(line + strlen(key) + 1);
-	fclose(f);
-	return v;
-}
-
-/*
- * Every page pinned by FOLL_PIN has been released again.  The counters
- * have per-CPU parts: fold them first (vm.stat_refresh), or the sums lag.
- */
-static long pins_outstanding(void)
-{
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			perror("stat_refresh");
-		close(fd);
-	}
-	return vmstat("nr_foll_pin_acquired") - vmstat("nr_foll_pin_released");
 }
 
 FIXTURE(lun) {
@@ -169,12 +103,12 @@ TEST_F(lun, host_pattern_reads_back)
 
 	for (i = 0; i < 5; i++) {
 		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lbas[i], self->buf, 1, 0));
-		EXPECT_EQ(-1, check(self->buf, lbas[i], 1, self->bs, 0x11))
+		EXPECT_EQ(-1, usbblk_check(self->buf, lbas[i], 1, self->bs, 0x11))
 			TH_LOG("lba %llu", (unsigned long long)lbas[i]);
 	}
 	/* three at once */
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 3, 0));
-	EXPECT_EQ(-1, check(self->buf, 0, 3, self->bs, 0x11));
+	EXPECT_EQ(-1, usbblk_check(self->buf, 0, 3, self->bs, 0x11));
 }
 
 TEST_F(lun, guest_writes_read_back)
@@ -183,25 +117,25 @@ TEST_F(lun, guest_writes_read_back)
 	uint64_t quarter = self->cap / 4;
 
 	ASSERT_LT(self->info.max_sectors, big) TH_LOG("4 MiB must cross the split size");
-	fill(self->buf, 5, 3, self->bs, 0x5a);
+	usbblk_fill(self->buf, 5, 3, self->bs, 0x5a);
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 5, self->buf, 3, 0));
-	fill(self->buf, quarter, big, self->bs, 0x5a);
+	usbblk_fill(self->buf, quarter, big, self->bs, 0x5a);
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, quarter, self->buf, big, 0));
-	fill(self->buf, self->cap - 1, 1, self->bs, 0x5a);
+	usbblk_fill(self->buf, self->cap - 1, 1, self->bs, 0x5a);
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, self->cap - 1, self->buf, 1,
 			USBBLK_IO_FUA));
-	fill(self->buf, 100, 1, self->bs, 0x5a);
+	usbblk_fill(self->buf, 100, 1, self->bs, 0x5a);
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 100, self->buf, 1, 0));
 	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_SYNC));
 
 	memset(self->buf, 0, self->buflen);
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 5, self->buf, 3, 0));
-	EXPECT_EQ(-1, check(self->buf, 5, 3, self->bs, 0x5a));
+	EXPECT_EQ(-1, usbblk_check(self->buf, 5, 3, self->bs, 0x5a));
 	memset(self->buf, 0, self->buflen);
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, quarter, self->buf, big, 0));
-	EXPECT_EQ(-1, check(self->buf, quarter, big, self->bs, 0x5a));
+	EXPECT_EQ(-1, usbblk_check(self->buf, quarter, big, self->bs, 0x5a));
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 1, self->buf, 1, 0));
-	EXPECT_EQ(-1, check(self->buf, self->cap - 1, 1, self->bs, 0x5a));
+	EXPECT_EQ(-1, usbblk_check(self->buf, self->cap - 1, 1, self->bs, 0x5a));
 	/* the neighbours of the odd write are untouched (host zeroes) */
 	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 8, self->buf, 1, 0));
 	EXPECT_EQ(0, self->buf[0] | self->buf[self->bs - 1]);
@@ -217,7 +151,7 @@ TEST_F(lun, unaligned_offsets_in_pages)
 
 		memset(self->buf, 0, 3 * 4096 + self->bs * 3);
 		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, p, 3, 0));
-		EXPECT_EQ(-1, check(p, 0, 3, self->bs, 0x11)) TH_LOG("offset %u", off);
+		EXPECT_EQ(-1, usbblk_check(p, 0, 3, self->bs, 0x11)) TH_LOG("offset %u", off);
 		EXPECT_EQ(0, self->buf[4096 + off - 1]);	/* nothing before */
 		EXPECT_EQ(0, p[3 * self->bs]);			/* nothing after */
 	}
@@ -260,7 +194,7 @@ TEST_F(lun, bad_arguments_einval)
 
 TEST_F(lun, bad_pointers_efault_nothing_pinned)
 {
-	long before = pins_outstanding();
+	long before = usbblk_pins_outstanding();
 	uint8_t *gone, *ro;
 
 	gone = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -284,9 +218,9 @@ TEST_F(lun, bad_pointers_efault_nothing_pinned)
 	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
 	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 9, ro, 1, 0));
 	munmap(ro, 1 << 20);
-	EXPECT_EQ(before, pins_outstanding()) TH_LOG("pinned pages leaked");
-	EXPECT_EQ(0, pins_outstanding());
-	ksft_print_msg("pins outstanding after the EFAULT cases: %ld\n", pins_outstanding());
+	EXPECT_EQ(before, usbblk_pins_outstanding()) TH_LOG("pinned pages leaked");
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	ksft_print_msg("pins outstanding after the EFAULT cases: %ld\n", usbblk_pins_outstanding());
 }
 
 TEST_F(lun, readonly_fd_ebadf)
@@ -329,7 +263,7 @@ static void *writer_main(void *arg)
 	uint32_t done;
 
 	for (done = 0; done < w->blocks && !w->err; done += w->piece) {
-		fill(w->buf, w->lba + done, w->piece, w->bs, w->seed);
+		usbblk_fill(w->buf, w->lba + done, w->piece, w->bs, w->seed);
 		w->err = io(w->fd, USBBLK_IOC_WRITE_SECTOR, w->lba + done, w->buf, w->piece, 0);
 	}
 	return NULL;
@@ -371,7 +305,7 @@ TEST_F(lun, eight_threads_disjoint_writes)
 
 		ASSERT_GE(self->buflen, (size_t)n * self->bs);
 		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lba, self->buf, n, 0));
-		EXPECT_EQ(-1, check(self->buf, lba, n, self->bs, 0x80 + t)) TH_LOG("thread %u", t);
+		EXPECT_EQ(-1, usbblk_check(self->buf, lba, n, self->bs, 0x80 + t)) TH_LOG("thread %u", t);
 	}
 }
 

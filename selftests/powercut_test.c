@@ -19,16 +19,8 @@
 #include <unistd.h>
 
 #include <linux/usbblk.h>
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
-
-static void fill(uint8_t *buf, uint64_t lba, uint32_t count, uint32_t bs, uint8_t seed)
-{
-	uint32_t b, i;
-
-	for (b = 0; b < count; b++)
-		for (i = 0; i < bs; i++)
-			buf[(size_t)b * bs + i] = (uint8_t)((lba + b) * 131 + i * 7 + seed);
-}
 
 TEST(acknowledged_writes_survive_sigkill)
 {
@@ -43,7 +35,7 @@ TEST(acknowledged_writes_survive_sigkill)
 	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_GET_INFO, &info));
 	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 8 * info.block_size));
 
-	fill(buf, 4242, 8, info.block_size, 0x33);
+	usbblk_fill(buf, 4242, 8, info.block_size, 0x33);
 	memset(&r, 0, sizeof(r));
 	r.lba = 4242;
 	r.buf = (uintptr_t)buf;
@@ -51,7 +43,7 @@ TEST(acknowledged_writes_survive_sigkill)
 	r.flags = USBBLK_IO_FUA;
 	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_WRITE_SECTOR, &r));
 
-	fill(buf, 5252, 8, info.block_size, 0x44);
+	usbblk_fill(buf, 5252, 8, info.block_size, 0x44);
 	r.lba = 5252;
 	r.flags = 0;
 	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_WRITE_SECTOR, &r));

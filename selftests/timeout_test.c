@@ -22,48 +22,11 @@
 #include <unistd.h>
 
 #include <linux/usbblk.h>
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
 
-static uint8_t pattern(uint64_t lba, uint32_t off, uint8_t seed)
-{
-	return (uint8_t)(lba * 131 + off * 7 + seed);
-}
-
-static int io(int fd, unsigned long req, uint64_t lba, void *buf, uint32_t count,
-	      uint32_t timeout)
-{
-	struct usbblk_io r;
-
-	memset(&r, 0, sizeof(r));
-	r.lba = lba;
-	r.buf = (uintptr_t)buf;
-	r.count = count;
-	r.timeout_ms = timeout;
-	return ioctl(fd, req, &r) ? -errno : 0;
-}
-
-static long pins_outstanding(void)
-{
-	char line[128];
-	long acq = 0, rel = 0;
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	FILE *f;
-
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			perror("stat_refresh");
-		close(fd);
-	}
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "nr_foll_pin_acquired %ld", &acq);
-		sscanf(line, "nr_foll_pin_released %ld", &rel);
-	}
-	fclose(f);
-	return acq - rel;
-}
+/* lba, buffer, count, timeout */
+#define io(fd, req, lba, buf, n, t) usbblk_io(fd, req, lba, buf, n, 0, t)
 
 static double now(void)
 {
@@ -84,7 +47,7 @@ static int usable(int fd)
 		return -ENOMEM;
 	ret = io(fd, USBBLK_IOC_READ_SECTOR, 0, buf, 3, 0);
 	for (i = 0; !ret && i < 3 * 512; i++)
-		if (buf[i] != pattern(i / 512, i % 512, 0x11))
+		if (buf[i] != usbblk_pattern(i / 512, i % 512, 0x11))
 			ret = -EILSEQ;
 	free(buf);
 	return ret;
@@ -138,7 +101,7 @@ TEST_F(slow, read_timeout_then_usable)
 		t = now() - t0;
 		ksft_print_msg("read of %u blocks with a 300 ms bound: ETIMEDOUT after %.2f s (recovery included)\n",
 			       blocks, t);
-		EXPECT_EQ(0, pins_outstanding());
+		EXPECT_EQ(0, usbblk_pins_outstanding());
 		EXPECT_EQ(0, usable(self->fd));
 	}
 }
@@ -147,7 +110,7 @@ TEST_F(slow, write_timeout_then_usable)
 {
 	fill_bucket(self->fd, self->buf);
 	EXPECT_EQ(-ETIMEDOUT, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 2000, self->buf, 240, 300));
-	EXPECT_EQ(0, pins_outstanding());
+	EXPECT_EQ(0, usbblk_pins_outstanding());
 	EXPECT_EQ(0, usable(self->fd));
 }
 
@@ -171,7 +134,7 @@ TEST_F(slow, fatal_signal_then_usable)
 	t = now() - t0;
 	EXPECT_TRUE(WIFSIGNALED(status));
 	ksft_print_msg("SIGKILL during a 4 MiB read: the caller was gone after %.2f s\n", t);
-	EXPECT_EQ(0, pins_outstanding());
+	EXPECT_EQ(0, usbblk_pins_outstanding());
 	EXPECT_EQ(0, usable(self->fd));
 }
 

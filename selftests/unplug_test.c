@@ -22,30 +22,8 @@
 #include <unistd.h>
 
 #include <linux/usbblk.h>
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
-
-static long pins_outstanding(void)
-{
-	char line[128];
-	long acq = 0, rel = 0;
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	FILE *f;
-
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			perror("stat_refresh");
-		close(fd);
-	}
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "nr_foll_pin_acquired %ld", &acq);
-		sscanf(line, "nr_foll_pin_released %ld", &rel);
-	}
-	fclose(f);
-	return acq - rel;
-}
 
 TEST(unplug_during_read)
 {
@@ -81,7 +59,7 @@ TEST(unplug_during_read)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ksft_print_msg("read in flight during unplug ended with: %s\n", strerror(*result));
 	EXPECT_TRUE(*result == ENODEV || *result == EIO) TH_LOG("errno %d", *result);
-	EXPECT_EQ(0, pins_outstanding());
+	EXPECT_EQ(0, usbblk_pins_outstanding());
 	EXPECT_NE(0, access(node, F_OK)) TH_LOG("%s still there", node);
 	/* the open file stays valid and answers ENODEV */
 	EXPECT_EQ(-1, ioctl(fd, USBBLK_IOC_GET_INFO, &info));

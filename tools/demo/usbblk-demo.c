@@ -22,6 +22,7 @@
 
 #include <linux/usbblk.h>
 #include "usbblk-names.h"
+#include "usbblk-test.h"
 
 #define READS	1000
 
@@ -36,18 +37,12 @@ static uint64_t now_ns(void)
 static int io(int fd, unsigned long req, uint64_t lba, void *buf, uint32_t count,
 	      uint32_t flags)
 {
-	struct usbblk_io r;
+	int ret = usbblk_io(fd, req, lba, buf, count, flags, 0);
 
-	memset(&r, 0, sizeof(r));
-	r.lba = lba;
-	r.buf = (uintptr_t)buf;
-	r.count = count;
-	r.flags = flags;
-	if (!ioctl(fd, req, &r))
-		return 0;
-	fprintf(stderr, "usbblk-demo: %s at %" PRIu64 ": %s\n",
-		req == USBBLK_IOC_READ_SECTOR ? "read" : "write", lba, strerror(errno));
-	return -1;
+	if (ret)
+		fprintf(stderr, "usbblk-demo: %s at %" PRIu64 ": %s\n",
+			req == USBBLK_IOC_READ_SECTOR ? "read" : "write", lba, strerror(-ret));
+	return ret;
 }
 
 static int cmp_u64(const void *a, const void *b)

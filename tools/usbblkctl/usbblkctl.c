@@ -28,6 +28,7 @@
 
 #include <linux/usbblk.h>
 #include "usbblk-names.h"
+#include "usbblk-test.h"
 
 static const char *prog = "usbblkctl";
 
@@ -427,19 +428,12 @@ static int parse_rw(int argc, char **argv, struct rw_args *a, int write)
 static int do_io(int fd, const char *dev, unsigned long req, uint64_t lba, void *buf,
 		 uint32_t count, uint32_t flags, uint32_t timeout)
 {
-	struct usbblk_io io;
+	int ret = usbblk_io(fd, req, lba, buf, count, flags, timeout);
 
-	memset(&io, 0, sizeof(io));
-	io.lba = lba;
-	io.buf = (uintptr_t)buf;
-	io.count = count;
-	io.flags = flags;
-	io.timeout_ms = timeout;
-	if (!ioctl(fd, req, &io))
-		return 0;
-	fprintf(stderr, "%s: %s: %s at lba %" PRIu64 ": %s\n", prog, dev,
-		req == USBBLK_IOC_READ_SECTOR ? "read" : "write", lba, strerror(errno));
-	return -1;
+	if (ret)
+		fprintf(stderr, "%s: %s: %s at lba %" PRIu64 ": %s\n", prog, dev,
+			req == USBBLK_IOC_READ_SECTOR ? "read" : "write", lba, strerror(-ret));
+	return ret;
 }
 
 /* Move at most this much per ioctl so the buffer stays modest. */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the guest selftests (and the demo): one I/O ioctl,
+ * the test pattern that tools/check-image shares, and the pinned-page
+ * counters.
+ */
+#ifndef _USBBLK_TEST_H
+#define _USBBLK_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+
+/* READ_SECTOR or WRITE_SECTOR; 0 or -errno. */
+static inline int usbblk_io(int fd, unsigned long req, uint64_t lba, void *buf,
+			    uint32_t count, uint32_t flags, uint32_t timeout_ms)
+{
+	struct usbblk_io r;
+
+	memset(&r, 0, sizeof(r));
+	r.lba = lba;
+	r.buf = (uintptr_t)buf;
+	r.count = count;
+	r.flags = flags;
+	r.timeout_ms = timeout_ms;
+	return ioctl(fd, req, &r) ? -errno : 0;
+}
+
+/* The byte at OFF of block LBA written with SEED (tools/check-image too). */
+static inline uint8_t usbblk_pattern(uint64_t lba, uint32_t off, uint8_t seed)
+{
+	return (uint8_t)(lba * 131 + off * 7 + seed);
+}
+
+static inline void usbblk_fill(uint8_t *buf, uint64_t lba, uint32_t count, uint32_t bs,
+			       uint8_t seed)
+{
+	uint32_t b, i;
+
+	for (b = 0; b < count; b++)
+		for (i = 0; i < bs; i++)
+			buf[(size_t)b * bs + i] = usbblk_pattern(lba + b, i, seed);
+}
+
+/* Offset of the first byte that differs from the pattern, or -1. */
+static inline long usbblk_check(const uint8_t *buf, uint64_t lba, uint32_t count,
+				uint32_t bs, uint8_t seed)
+{
+	uint32_t b, i;
+
+	for (b = 0; b < count; b++)
+		for (i = 0; i < bs; i++)
+			if (buf[(size_t)b * bs + i] != usbblk_pattern(lba + b, i, seed))
+				return (long)b * bs + i;
+	return -1;
+}
+
+/*
+ * Pages pinned with FOLL_PIN and not yet released, system-wide.  The
+ * counters have per-CPU parts: fold them first (vm.stat_refresh).
+ */
+static inline long usbblk_pins_outstanding(void)
+{
+	char line[128];
+	long acq = 0, rel = 0;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	FILE *f;
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror("stat_refresh");
+		close(fd);
+	}
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "nr_foll_pin_acquired %ld", &acq);
+		sscanf(line, "nr_foll_pin_released %ld", &rel);
+	}
+	fclose(f);
+	return acq - rel;
+}
+
+#endif /* _USBBLK_TEST_H */
