@@ -210,6 +210,8 @@ void usbblk_hc_remove(struct usbblk_hc *hc)
 	/* no more interrupts: no more port work can be queued */
 	usbblk_xhci_halt(hc);
 	free_irq(hc->irq, hc);
+	/* a hub found by the last port work may have armed the poll again */
+	cancel_delayed_work_sync(&hc->hub_work);
 	destroy_workqueue(hc->wq);
 	usbblk_xhci_stop(hc);
 	usbblk_hc_put(hc);
