@@ -302,7 +302,9 @@ unsigned int usbblk_td_count_trbs(const struct usbblk_seg *segs, unsigned int ns
  *
  * Each segment is cut at 64 KiB boundaries; every TRB chains to the next
  * and sets ISP (a short packet ends the TD with an event naming the TRB
- * it happened on); the last sets IOC.  The caller commits the TD with
+ * it happened on); the last sets IOC.  A TD that would cross the link
+ * TRB starts after it instead, the rest of the segment filled with No Op
+ * TRBs, unless the ring has no room for that.  The caller commits the TD with
  * usbblk_ring_commit(r, td->first) and rings the doorbell.
  *
  * Return: 0, or -ENOSPC when the ring has no room (nothing is written).
@@ -311,17 +313,28 @@ int usbblk_ring_queue_td(struct usbblk_ring *r, const struct usbblk_seg *segs,
 			 unsigned int nsegs, unsigned int maxp, struct usbblk_td *td)
 {
 	unsigned int ntrbs = usbblk_td_count_trbs(segs, nsegs);
+	unsigned int pad = 0, i, n = 0;
 	u32 total = 0, done = 0;
-	unsigned int i, n = 0;
 
 	if (!ntrbs)
 		ntrbs = 1;	/* a zero-length TD is one TRB */
 	if (ntrbs > usbblk_ring_free(r))
 		return -ENOSPC;
+	/*
+	 * 4.11.7.1: the part of a TD before a link TRB must be a whole number
+	 * of max packets, which our TRB lengths (page pieces) need not be.
+	 * Rather than split the TD at the link, start it after the link:
+	 * fill the rest of the segment with No Op TRBs (silent, no IOC).
+	 */
+	if (r->enq + ntrbs > r->size - 1 &&
+	    ntrbs + (r->size - 1 - r->enq) <= usbblk_ring_free(r))
+		pad = r->size - 1 - r->enq;
+	for (i = 0; i < pad; i++)
+		usbblk_ring_enqueue(r, 0, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_NOOP), false);
 	for (i = 0; i < nsegs; i++)
 		total += segs[i].len;
 
-	td->ntrbs = ntrbs;
+	td->ntrbs = ntrbs + pad;	/* retired together with the TD */
 	td->len = total;
 	if (!nsegs) {
 		td->first = usbblk_ring_enqueue(r, 0, 0, FIELD_PREP(TRB_TYPE, TRB_TYPE_NORMAL) |

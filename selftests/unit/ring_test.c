@@ -102,7 +102,7 @@ TEST_F(ring, wrap_through_link_toggles_cycle)
 	EXPECT_EQ(0, w(r, 0, 3) & TRB_CYCLE);
 }
 
-TEST_F(ring, td_wraps_with_chain_on_link)
+TEST_F(ring, td_that_would_cross_the_link_starts_after_it)
 {
 	struct usbblk_ring *r = &self->r;
 	struct usbblk_seg seg = { .addr = 0x100000, .len = 3 * 512 };
@@ -122,29 +122,60 @@ TEST_F(ring, td_wraps_with_chain_on_link)
 	}
 	ASSERT_EQ(13, r->enq);
 	ASSERT_EQ(0, usbblk_ring_queue_td(r, segs, 3, 512, &td));
-	EXPECT_EQ(13, td.first);
-	EXPECT_EQ(0, td.last);
-	EXPECT_EQ(3, td.ntrbs);
+	/* 13 and 14 are No Ops, handed over at once; the TD is 0..2 */
+	EXPECT_EQ(TRB_TYPE_NOOP, FIELD_GET(TRB_TYPE, w(r, 13, 3)));
+	EXPECT_EQ(TRB_TYPE_NOOP, FIELD_GET(TRB_TYPE, w(r, 14, 3)));
+	EXPECT_EQ(1, w(r, 13, 3) & TRB_CYCLE);
+	EXPECT_FALSE(w(r, 13, 3) & (TRB_IOC | TRB_CHAIN));
+	EXPECT_FALSE(w(r, 15, 3) & TRB_CHAIN);	/* the link ends no TD */
+	EXPECT_EQ(1, w(r, 15, 3) & TRB_CYCLE);
+	EXPECT_EQ(0, td.first);
+	EXPECT_EQ(2, td.last);
+	EXPECT_EQ(5, td.ntrbs);		/* 3 + 2 No Ops, retired together */
 	EXPECT_EQ(1536, td.len);
-	EXPECT_TRUE(w(r, 15, 3) & TRB_CHAIN);	/* the TD goes on after the link */
-	EXPECT_TRUE(usbblk_td_contains(r, &td, 13));
-	EXPECT_TRUE(usbblk_td_contains(r, &td, 14));
+	/* past the link the valid cycle is 0: the first TRB, held back, has 1 */
+	EXPECT_EQ(0, r->cycle);
+	EXPECT_EQ(1, w(r, 0, 3) & TRB_CYCLE);
+	usbblk_ring_commit(r, td.first);
+	EXPECT_EQ(0, w(r, 0, 3) & TRB_CYCLE);
 	EXPECT_TRUE(usbblk_td_contains(r, &td, 0));
-	EXPECT_FALSE(usbblk_td_contains(r, &td, 15));	/* the link */
-	EXPECT_FALSE(usbblk_td_contains(r, &td, 1));
-	EXPECT_FALSE(usbblk_td_contains(r, &td, 12));
-	EXPECT_EQ(1024, usbblk_td_bytes_before(r, &td, 0));
-	EXPECT_EQ(512, usbblk_td_bytes_before(r, &td, 14));
-	/* last TRB: IOC, no chain, TD size 0; others: ISP + chain */
-	EXPECT_TRUE(w(r, 0, 3) & TRB_IOC);
-	EXPECT_FALSE(w(r, 0, 3) & TRB_CHAIN);
-	EXPECT_EQ(0, FIELD_GET(TRB_TD_SIZE, w(r, 0, 2)));
-	EXPECT_EQ(2, FIELD_GET(TRB_TD_SIZE, w(r, 13, 2)));
-	EXPECT_EQ(1, FIELD_GET(TRB_TD_SIZE, w(r, 14, 2)));
-	EXPECT_TRUE(w(r, 13, 3) & TRB_ISP);
+	EXPECT_TRUE(usbblk_td_contains(r, &td, 2));
+	EXPECT_FALSE(usbblk_td_contains(r, &td, 13));
+	EXPECT_FALSE(usbblk_td_contains(r, &td, 3));
+	EXPECT_EQ(1024, usbblk_td_bytes_before(r, &td, 2));
+	EXPECT_TRUE(w(r, 2, 3) & TRB_IOC);
+	EXPECT_EQ(2, FIELD_GET(TRB_TD_SIZE, w(r, 0, 2)));
 	usbblk_ring_retire(r, &td);
-	EXPECT_EQ(1, r->deq);
+	EXPECT_EQ(3, r->deq);
 	EXPECT_EQ(14, usbblk_ring_free(r));
+}
+
+TEST(td_wraps_through_the_link_when_no_room_to_pad)
+{
+	struct usbblk_trb trbs[8];
+	struct usbblk_ring r;
+	struct usbblk_seg segs[5] = {
+		{ 0x10000, 512 }, { 0x20000, 512 }, { 0x30000, 512 }, { 0x40000, 512 },
+		{ 0x50000, 512 },
+	};
+	struct usbblk_td td, one;
+	struct usbblk_seg s = { 0x1000, 512 };
+
+	/* 8 TRBs: 6 usable; at index 3 a 5-TRB TD cannot be padded (3 + 5 > 6) */
+	usbblk_ring_init(&r, trbs, 0x9000, 8, true);
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, usbblk_ring_queue_td(&r, &s, 1, 512, &one));
+		usbblk_ring_retire(&r, &one);
+	}
+	ASSERT_EQ(0, usbblk_ring_queue_td(&r, segs, 5, 512, &td));
+	EXPECT_EQ(3, td.first);
+	EXPECT_EQ(0, td.last);
+	EXPECT_EQ(5, td.ntrbs);
+	EXPECT_TRUE(w(&r, 7, 3) & TRB_CHAIN);	/* the TD goes on after the link */
+	EXPECT_TRUE(usbblk_td_contains(&r, &td, 6));
+	EXPECT_TRUE(usbblk_td_contains(&r, &td, 0));
+	EXPECT_FALSE(usbblk_td_contains(&r, &td, 7));
+	EXPECT_EQ(2048, usbblk_td_bytes_before(&r, &td, 0));
 }
 
 TEST_F(ring, full_ring_refuses)
