@@ -270,7 +270,8 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 free_sgt:
 	sg_free_table(&sgt);
 unpin:
-	unpin_user_pages_dirty_lock(lun->pages, npages, !write && !ret);
+	/* after a read the device may have written the pages, even on error */
+	unpin_user_pages_dirty_lock(lun->pages, npages, !write);
 	return ret;
 }
 

@@ -278,8 +278,10 @@ void usbblk_xhci_port_write(struct usbblk_hc *hc, unsigned int port, u32 portsc,
  */
 void usbblk_xhci_ring_db(struct usbblk_hc *hc, unsigned int slot, unsigned int target)
 {
-	/* the TRBs must be visible before the controller looks */
-	wmb();
+	/*
+	 * writel() is ordered after our earlier writes to normal memory (the
+	 * TRBs): the controller sees them when it looks.
+	 */
 	writel(target, hc->db + 4 * slot);
 }
 
