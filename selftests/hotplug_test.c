@@ -8,6 +8,9 @@
  *   USBBLK_HOTPLUG_ADD     the device_add argument that plugs it back
  *   USBBLK_HOTPLUG_SERIAL  its serial number, to find it in ENUMERATE
  *   USBBLK_HOTPLUG_CYCLES  unplug/re-plug cycles (default 50)
+ *   USBBLK_HOTPLUG_ASYNC   1: do not let ENUMERATE rescan; wait (bounded)
+ *                          for the driver to notice by itself (port status
+ *                          change events, the hub poll)
  *
  * Leaks: the controller's DMA pools (/sys/.../pools) must hold exactly
  * as many blocks after every cycle as before; slab and free memory are
@@ -35,6 +38,8 @@ static const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
+static unsigned int enum_flags;
+
 /* Devices with this serial, and whether they are configured. */
 static int find_serial(int fd, const char *serial, int *configured, char *pools_path,
 		       size_t plen)
@@ -45,6 +50,7 @@ static int find_serial(int fd, const char *serial, int *configured, char *pools_
 	int n = 0;
 
 	memset(&e, 0, sizeof(e));
+	e.flags = enum_flags;
 	e.devices = (uintptr_t)d;
 	e.max_devices = MAX_DEVS;
 	if (ioctl(fd, USBBLK_IOC_ENUMERATE, &e))
@@ -93,6 +99,18 @@ static long meminfo(const char *key)
 	return v;
 }
 
+/* With USBBLK_HOTPLUG_ASYNC, wait up to 5 s for the count to become WANT. */
+static int wait_serial(int fd, const char *serial, int want, int *configured)
+{
+	int i, n = find_serial(fd, serial, configured, NULL, 0);
+
+	for (i = 0; enum_flags && i < 100 && (n != want || *configured != want); i++) {
+		usleep(50 * 1000);
+		n = find_serial(fd, serial, configured, NULL, 0);
+	}
+	return n;
+}
+
 static int monitor(const char *cmd, const char *arg)
 {
 	char buf[512];
@@ -113,6 +131,8 @@ TEST(unplug_replug_cycles)
 
 	ASSERT_NE(NULL, add) TH_LOG("USBBLK_HOTPLUG_ADD is not set");
 	ASSERT_NE(NULL, serial) TH_LOG("USBBLK_HOTPLUG_SERIAL is not set");
+	if (atoi(env_or("USBBLK_HOTPLUG_ASYNC", "0")))
+		enum_flags = USBBLK_ENUM_NO_RESCAN;
 	fd = open(env_or("USBBLK_DEV", "/dev/usbblk-hc0"), O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(1, find_serial(fd, serial, &conf, pools, sizeof(pools)));
@@ -126,7 +146,7 @@ TEST(unplug_replug_cycles)
 			free0 = meminfo("MemFree");
 		}
 		ASSERT_EQ(0, monitor("device_del", id)) TH_LOG("cycle %d: device_del", i);
-		n = find_serial(fd, serial, &conf, NULL, 0);
+		n = wait_serial(fd, serial, 0, &conf);
 		ASSERT_EQ(0, n) TH_LOG("cycle %d: still listed after unplug", i);
 		if (without < 0)
 			without = pool_blocks(pools);
@@ -134,7 +154,7 @@ TEST(unplug_replug_cycles)
 		EXPECT_LT(without, with);
 
 		ASSERT_EQ(0, monitor("device_add", add)) TH_LOG("cycle %d: device_add", i);
-		n = find_serial(fd, serial, &conf, NULL, 0);
+		n = wait_serial(fd, serial, 1, &conf);
 		ASSERT_EQ(1, n) TH_LOG("cycle %d: not back after re-plug", i);
 		ASSERT_EQ(1, conf) TH_LOG("cycle %d: not configured", i);
 		EXPECT_EQ(with, pool_blocks(pools)) TH_LOG("cycle %d: pool blocks", i);
