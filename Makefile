@@ -30,7 +30,7 @@ UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
 
-.PHONY: all deps modules dtbs progs run check unit static checkpatch sparse \
+.PHONY: all deps modules dtbs progs run check unit fuzz static checkpatch sparse \
 	coccicheck w1 vmtest clean help
 .DEFAULT_GOAL := all
 
@@ -120,6 +120,11 @@ check: all
 
 unit: | deps
 	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) run
+
+# each libFuzzer target for FUZZ_SECONDS (default 60); corpora in build/unit
+FUZZ_SECONDS ?= 60
+fuzz: | deps
+	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz
 
 # Static checks; each fails on its first warning.
 CHECKPATCH_FILES := $(shell find $(TOP)/drivers -name '*.[ch]') $(UAPI)/linux/usbblk.h
