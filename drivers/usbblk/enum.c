@@ -136,6 +136,9 @@ static void udev_free_mem(struct usbblk_udev *udev)
 	usbblk_ep_free(udev, &udev->ep0);
 	if (udev->ctrl_buf)
 		dma_free_coherent(hc->dev, PAGE_SIZE, udev->ctrl_buf, udev->ctrl_dma);
+	if (udev->intr_buf)
+		dma_free_coherent(hc->dev, 64, udev->intr_buf, udev->intr_dma);
+	udev->intr_buf = NULL;
 	if (udev->in_ctx)
 		dma_pool_free(hc->ctx_pool, udev->in_ctx, udev->in_dma);
 	if (udev->out_ctx)

@@ -4,38 +4,48 @@
  * port status and reset through hub class requests, and enumeration of
  * what is plugged into the hub's ports.
  *
- * The hub's ports are scanned by the port work: after each root-port
- * scan, on every synchronous rescan (ENUMERATE), and every hub_poll_ms
- * while a hub is present (hub_work).  The hub's status-change interrupt
- * endpoint is not used.
+ * The hub's ports are scanned by the port work: when the hub's
+ * status-change interrupt endpoint reports a change (11.12.4: a bitmap,
+ * bit N for port N), on every synchronous rescan (ENUMERATE), and, only
+ * for a hub without a usable status-change endpoint or when hub_poll_ms
+ * asks for it, periodically (hub_work).  Every change bit a scan sees is
+ * cleared, so the endpoint stays quiet (NAKs) until the next change.
  */
 #include <linux/bitfield.h>
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/usb/ch11.h>
 
 #include "usbblk.h"
 
-static unsigned int hub_poll_ms = 500;
+static unsigned int hub_poll_ms;
 module_param(hub_poll_ms, uint, 0644);
-MODULE_PARM_DESC(hub_poll_ms, "how often the ports of external hubs are checked, ms (at least 50)");
+MODULE_PARM_DESC(hub_poll_ms,
+		 "also poll external hubs' ports every this many ms (0 = only for hubs without a status-change endpoint, every 500 ms)");
 
 #define HUB_RESET_MS	500
+#define HUB_POLL_MS	500	/* for hubs without a status-change endpoint */
 
 static unsigned long hub_poll_delay(void)
 {
-	return msecs_to_jiffies(max(READ_ONCE(hub_poll_ms), 50U));
+	unsigned int ms = READ_ONCE(hub_poll_ms) ?: HUB_POLL_MS;
+
+	return msecs_to_jiffies(max(ms, 50U));
 }
 
 /**
  * struct usbblk_hub - hub state
  * @info:	what its hub descriptor said
  * @children:	device on each port (index 1..info.nports)
+ * @status_ep:	its status-change interrupt IN endpoint, NULL when it has
+ *		no usable one (then it is polled)
  */
 struct usbblk_hub {
 	struct usbblk_hub_info info;
 	struct usbblk_udev *children[16];
+	struct usbblk_ep *status_ep;
 };
 
 static int hub_port_feature(struct usbblk_udev *udev, u8 req, u16 feature, u8 port)
@@ -60,6 +70,80 @@ static int hub_port_status(struct usbblk_udev *udev, u8 port, u16 *status, u16 *
 	*status = le16_to_cpu(st[0]);
 	*change = le16_to_cpu(st[1]);
 	return 0;
+}
+
+/* Event thread, hc->lock held: a port changed (or the hub): scan. */
+static void hub_status_complete(struct usbblk_ep *ep)
+{
+	struct usbblk_hc *hc = ep->udev->hc;
+
+	queue_work(hc->wq, &hc->port_work);
+}
+
+/*
+ * Give the hub's status-change endpoint a ring and describe it in the
+ * input context (the caller's Configure Endpoint adds it).  Without one
+ * (no interrupt IN endpoint, no memory) the hub is polled instead.
+ */
+static void hub_status_ep_setup(struct usbblk_udev *udev, struct usbblk_hub *hub)
+{
+	const struct usbblk_ep_info *info = &udev->cfg.intr_in;
+	struct usbblk_ep *ep;
+
+	if (!info->addr || !info->max_packet)
+		return;
+	udev->intr_buf = dma_alloc_coherent(udev->hc->dev, 64, &udev->intr_dma, GFP_KERNEL);
+	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	if (!udev->intr_buf || !ep) {
+		kfree(ep);
+		return;		/* intr_buf goes with the device */
+	}
+	if (usbblk_ep_alloc(udev, ep, info->addr, EP_TYPE_INT_IN, info->max_packet)) {
+		kfree(ep);
+		return;
+	}
+	ep->complete = hub_status_complete;
+	usbblk_ctx_ep_setup(udev, ep, info);
+	hub->status_ep = ep;
+}
+
+/* Queue a read of the status-change bitmap, if none is queued. */
+static void hub_status_arm(struct usbblk_udev *udev)
+{
+	struct usbblk_hub *hub = udev->hub;
+	struct usbblk_seg seg;
+	int ret;
+
+	if (!hub->status_ep)
+		return;
+	/* bit 0 the hub, bit N port N: (nports + 1) bits, at most a packet */
+	seg.addr = udev->intr_dma;
+	seg.len = min_t(u32, (hub->info.nports + 8) / 8, hub->status_ep->maxp);
+	ret = usbblk_intr_submit(hub->status_ep, &seg);
+	if (ret && ret != -EBUSY && ret != -ENODEV) {
+		dev_warn(udev->hc->dev, "hub slot %u: status endpoint: %d, polling instead\n",
+			 udev->slot_id, ret);
+		hub->status_ep = NULL;
+		mod_delayed_work(udev->hc->wq, &udev->hc->hub_work, hub_poll_delay());
+	}
+}
+
+/* Clear the hub's own change bits (11.24.2.6), so its bit 0 goes quiet. */
+static void hub_clear_hub_changes(struct usbblk_udev *udev)
+{
+	__le16 st[2];
+	u16 change;
+
+	if (usbblk_control(udev, USB_DIR_IN | USB_RT_HUB, USB_REQ_GET_STATUS, 0, 0, st,
+			   sizeof(st), USBBLK_CTRL_TIMEOUT_MS) != sizeof(st))
+		return;
+	change = le16_to_cpu(st[1]);
+	if (change & HUB_CHANGE_LOCAL_POWER)
+		usbblk_control(udev, USB_RT_HUB, USB_REQ_CLEAR_FEATURE, C_HUB_LOCAL_POWER, 0,
+			       NULL, 0, USBBLK_CTRL_TIMEOUT_MS);
+	if (change & HUB_CHANGE_OVERCURRENT)
+		usbblk_control(udev, USB_RT_HUB, USB_REQ_CLEAR_FEATURE, C_HUB_OVER_CURRENT, 0,
+			       NULL, 0, USBBLK_CTRL_TIMEOUT_MS);
 }
 
 /**
@@ -96,8 +180,12 @@ int usbblk_hub_init(struct usbblk_udev *udev)
 
 	/* 6.2.2: the slot context says it is a hub, with how many ports */
 	usbblk_ctx_clear_in(udev);
+	hub_status_ep_setup(udev, hub);
 	s = usbblk_ctx_in_slot(udev);
 	memcpy(s, usbblk_ctx_out_slot(udev), 16);
+	if (hub->status_ep)
+		s[0] = cpu_to_le32((le32_to_cpu(s[0]) & ~SLOT_ENTRIES) |
+				   FIELD_PREP(SLOT_ENTRIES, hub->status_ep->dci));
 	s[0] |= cpu_to_le32(SLOT_HUB);
 	if (udev->desc.bDeviceProtocol == USB_HUB_PR_HS_MULTI_TT)
 		s[0] |= cpu_to_le32(SLOT_MTT);
@@ -108,7 +196,7 @@ int usbblk_hub_init(struct usbblk_udev *udev)
 				   FIELD_PREP(SLOT_TTT, (hub->info.characteristics &
 							 HUB_CHAR_TTTT) >> 5));
 	s[3] = 0;
-	usbblk_ctx_in_control(udev)[ICC_ADD] = cpu_to_le32(BIT(0));
+	usbblk_ctx_in_control(udev)[ICC_ADD] |= cpu_to_le32(BIT(0));
 	ret = usbblk_cmd_config_ep(hc, udev);
 	if (ret) {
 		kfree(hub);
@@ -122,8 +210,10 @@ int usbblk_hub_init(struct usbblk_udev *udev)
 			return ret;
 	}
 	msleep(hub->info.pwr_on_2_good_ms);
-	dev_dbg(hc->dev, "hub on slot %u: %u ports\n", udev->slot_id, hub->info.nports);
-	mod_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());
+	dev_dbg(hc->dev, "hub on slot %u: %u ports, %s\n", udev->slot_id, hub->info.nports,
+		hub->status_ep ? "status-change endpoint" : "polled");
+	if (!hub->status_ep || READ_ONCE(hub_poll_ms))
+		mod_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());
 	return 0;
 }
 
@@ -180,6 +270,10 @@ static void hub_port_check(struct usbblk_udev *udev, u8 port)
 		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_ENABLE, port);
 	if (change & USB_PORT_STAT_C_OVERCURRENT)
 		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_OVER_CURRENT, port);
+	if (change & USB_PORT_STAT_C_SUSPEND)
+		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_SUSPEND, port);
+	if (change & USB_PORT_STAT_C_RESET)
+		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_RESET, port);
 
 	if (child && (!(status & USB_PORT_STAT_CONNECTION) ||
 		      (change & USB_PORT_STAT_C_CONNECTION))) {
@@ -209,8 +303,11 @@ void usbblk_hub_scan(struct usbblk_udev *udev)
 
 	if (udev->info.depth >= USBBLK_MAX_TIERS - 1)
 		return;		/* no route string tier left for its children */
+	hub_clear_hub_changes(udev);
 	for (port = 1; port <= udev->hub->info.nports && !udev->gone; port++)
 		hub_port_check(udev, port);
+	if (!udev->gone)
+		hub_status_arm(udev);
 }
 
 /**
@@ -241,7 +338,8 @@ void usbblk_hub_work(struct work_struct *work)
 
 	mutex_lock(&hc->enum_lock);
 	list_for_each_entry(udev, &hc->devices, node)
-		hubs |= udev->hub && !udev->gone;
+		hubs |= udev->hub && !udev->gone &&
+			(!udev->hub->status_ep || READ_ONCE(hub_poll_ms));
 	mutex_unlock(&hc->enum_lock);
 	if (!hubs || hc->gone)
 		return;

@@ -65,6 +65,9 @@ struct usbblk_udev;
  * @comp_code:	completion code of the finished TD
  * @actual:	bytes the finished TD transferred
  * @done:	completed by the event handler (or by teardown)
+ * @complete:	for a transfer nobody waits for (usbblk_intr_submit()):
+ *		called by the event thread, hc->lock held, instead of
+ *		completing @done; must not sleep
  */
 struct usbblk_ep {
 	struct usbblk_udev *udev;
@@ -82,6 +85,7 @@ struct usbblk_ep {
 	u32 comp_code;
 	u32 actual;
 	struct completion done;
+	void (*complete)(struct usbblk_ep *ep);
 };
 
 /**
@@ -105,6 +109,9 @@ struct usbblk_ep {
  * @ctrl_buf:	DMA buffer for control transfer data (one page)
  * @ctrl_dma:	its bus address
  * @ctrl_lock:	serialises control transfers and @ctrl_buf
+ * @intr_buf:	DMA buffer for interrupt IN transfers (a hub's status
+ *		change bitmap), freed with the device
+ * @intr_dma:	its bus address
  * @desc:	device descriptor
  * @cfg:	what the configuration descriptor said
  * @eps:	endpoints by device context index (0 unused, 1 = EP0)
@@ -132,6 +139,8 @@ struct usbblk_udev {
 	void *ctrl_buf;
 	dma_addr_t ctrl_dma;
 	struct mutex ctrl_lock;		/* see @ctrl_lock above */
+	void *intr_buf;
+	dma_addr_t intr_dma;
 
 	struct usb_device_descriptor desc;
 	struct usbblk_cfg_info cfg;
@@ -317,6 +326,7 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned int nsegs,
 		unsigned int timeout_ms, u32 *actual);
 int usbblk_ep_recover(struct usbblk_ep *ep);
+int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg);
 void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
 		     u32 code, u32 residue);
 void usbblk_ep_abort_all(struct usbblk_udev *udev);

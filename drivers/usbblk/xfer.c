@@ -126,7 +126,10 @@ void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int id
 	ep->comp_code = code;
 	ep->busy = false;
 	usbblk_ring_retire(&ep->ring, &ep->td);
-	complete(&ep->done);
+	if (ep->complete)
+		ep->complete(ep);
+	else
+		complete(&ep->done);
 }
 
 static u32 ep_state(struct usbblk_ep *ep)
@@ -334,6 +337,31 @@ out:
 }
 
 /**
+ * usbblk_intr_submit() - queue one interrupt IN transfer and return
+ * @ep:		an interrupt IN endpoint with ->complete set
+ * @seg:	the buffer
+ *
+ * The event thread calls ep->complete when it ends (data, or an error in
+ * ep->comp_code).  One at a time: the caller owns the endpoint.
+ *
+ * Return: 0, -EBUSY (one is queued already), -ENODEV, -ENOSPC.
+ */
+int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg)
+{
+	struct usbblk_udev *udev = ep->udev;
+	int ret;
+
+	down_read(&udev->io_lock);
+	ret = udev->gone ? -ENODEV : READ_ONCE(ep->busy) ? -EBUSY : 0;
+	if (!ret)
+		ret = usbblk_ring_queue_td(&ep->ring, seg, 1, ep->maxp, &ep->td);
+	if (!ret)
+		ep_submit(ep, ep->td.first);
+	up_read(&udev->io_lock);
+	return ret;
+}
+
+/**
  * usbblk_ep_recover() - make a halted or stopped endpoint usable again
  * @ep: the endpoint
  *
@@ -368,7 +396,8 @@ void usbblk_ep_abort_all(struct usbblk_udev *udev)
 		if (ep && ep->busy) {
 			ep->busy = false;
 			ep->comp_code = COMP_INVALID;
-			complete(&ep->done);
+			if (!ep->complete)
+				complete(&ep->done);
 		}
 	}
 	spin_unlock(&hc->lock);
