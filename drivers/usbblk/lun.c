@@ -110,12 +110,14 @@ static u32 lun_dma_alignment(void)
 }
 
 /*
- * Run a command, and on a FAILED status fetch and keep its sense.
+ * Run a command, and on a FAILED status fetch and keep its sense.  With
+ * @buf_out, the data stage went to the device's small buffer: it is copied
+ * to @buf_out before another command (of any LUN) can reuse the buffer.
  * Return: 0, or the errno of the sense table (scsi.c) or of the transport.
  */
 static int lun_exec(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_len, bool in,
 		    const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
-		    unsigned int timeout_ms, u32 *residue)
+		    unsigned int timeout_ms, u32 *residue, void *buf_out)
 {
 	struct usbblk_msc *msc = lun->msc;
 	struct usbblk_seg sseg = { .addr = msc->buf_dma, .len = 32 };
@@ -126,9 +128,11 @@ static int lun_exec(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_len,
 	mutex_lock(&msc->lock);
 	ret = usbblk_bot_command(msc, lun->lun, cdb, cdb_len, in, segs, nsegs, len,
 				 timeout_ms, residue);
+	if (ret == USBBLK_CSW_GOOD && buf_out)
+		memcpy(buf_out, msc->buf, len - *residue);
 	if (ret != USBBLK_CSW_FAILED)
 		goto out;
-	/* sense goes in msc->buf: a caller using it as data has read it by now */
+	/* the sense goes in msc->buf, which the failed command's data did not need */
 	ret = usbblk_bot_command(msc, lun->lun, scdb, usbblk_cdb_request_sense(scdb, sseg.len),
 				 true, &sseg, 1, sseg.len, USBBLK_CTRL_TIMEOUT_MS, &sres);
 	if (ret == USBBLK_CSW_GOOD) {
@@ -156,16 +160,9 @@ static int lun_exec_buf(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_
 	int ret;
 
 	ret = lun_exec(lun, cdb, cdb_len, true, &seg, len ? 1 : 0, len, USBBLK_CTRL_TIMEOUT_MS,
-		       &residue);
-	if (ret)
-		return ret;
-	*got = len - residue;
-	mutex_lock(&msc->lock);
-	if (msc->gone)
-		ret = -ENODEV;
-	else
-		memcpy(data, msc->buf, *got);
-	mutex_unlock(&msc->lock);
+		       &residue, data);
+	if (!ret)
+		*got = len - residue;
 	return ret;
 }
 
@@ -179,7 +176,7 @@ static int lun_wait_ready(struct usbblk_lun *lun)
 
 	for (i = 0; i < TUR_TRIES; i++) {
 		ret = lun_exec(lun, cdb, usbblk_cdb_test_unit_ready(cdb), false, NULL, 0, 0,
-			       USBBLK_CTRL_TIMEOUT_MS, &res);
+			       USBBLK_CTRL_TIMEOUT_MS, &res, NULL);
 		if (!ret || ret == -ENODEV)
 			return ret;
 		if (lun->sense.key == NOT_READY && lun->sense.asc == 0x3a)
@@ -261,7 +258,7 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	}
 
 	ret = lun_exec(lun, cdb, usbblk_cdb_rw(cdb, write, lba, blocks, fua), !write,
-		       lun->segs, nsegs, len, timeout_ms, &residue);
+		       lun->segs, nsegs, len, timeout_ms, &residue, NULL);
 	if (!ret && residue)
 		ret = -EIO;	/* the device moved less than a whole piece */
 
@@ -342,7 +339,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 		return -EINTR;
 	ret = lun->gone ? -ENODEV :
 	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
-		       READ_ONCE(io_timeout_ms) ?: 5000, &residue);
+		       READ_ONCE(io_timeout_ms) ?: 5000, &residue, NULL);
 	mutex_unlock(&lun->lock);
 	return ret;
 }
