@@ -119,6 +119,25 @@ static void usbblk_debugfs_add(struct usbblk_hc *hc)
 	debugfs_create_regset32("regs", 0400, hc->debugfs, rs);
 }
 
+/*
+ * Take a started controller down, @gone set: devices first (their slots
+ * disabled, transfers failed), then the controller, its IRQ, its work and
+ * its memory.
+ */
+static void hc_shutdown(struct usbblk_hc *hc)
+{
+	cancel_delayed_work_sync(&hc->hub_work);
+	flush_work(&hc->port_work);
+	usbblk_enum_remove_all(hc);
+	/* no more interrupts: no more port work can be queued */
+	usbblk_xhci_halt(hc);
+	free_irq(hc->irq, hc);
+	/* a hub found by the last port work may have armed the poll again */
+	cancel_delayed_work_sync(&hc->hub_work);
+	destroy_workqueue(hc->wq);
+	usbblk_xhci_stop(hc);
+}
+
 /**
  * usbblk_hc_probe() - bring a controller up and publish it
  * @hc: from usbblk_hc_alloc(), its registers mapped
@@ -159,18 +178,24 @@ int usbblk_hc_probe(struct usbblk_hc *hc)
 		goto err_wq;
 	}
 
+	ret = ida_alloc(&usbblk_hc_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err_irq;
+	hc->id = ret;
+
 	ret = usbblk_xhci_start(hc);
 	if (ret)
 		goto err_irq;
 
-	ret = ida_alloc(&usbblk_hc_ida, GFP_KERNEL);
-	if (ret < 0)
-		goto err_stop;
-	hc->id = ret;
-
 	ret = usbblk_ctl_register(hc);
-	if (ret)
-		goto err_stop;
+	if (ret) {
+		/* port work may already run (a port event): the full way down */
+		down_write(&hc->gone_lock);
+		hc->gone = true;
+		up_write(&hc->gone_lock);
+		hc_shutdown(hc);
+		return ret;
+	}
 
 	usbblk_debugfs_add(hc);
 	for (port = 1; port <= hc->caps.max_ports; port++)
@@ -178,8 +203,6 @@ int usbblk_hc_probe(struct usbblk_hc *hc)
 	queue_work(hc->wq, &hc->port_work);
 	return 0;
 
-err_stop:
-	usbblk_xhci_stop(hc);
 err_irq:
 	free_irq(hc->irq, hc);
 err_wq:
@@ -204,16 +227,7 @@ void usbblk_hc_remove(struct usbblk_hc *hc)
 	up_write(&hc->gone_lock);
 
 	debugfs_remove_recursive(hc->debugfs);
-	cancel_delayed_work_sync(&hc->hub_work);
-	flush_work(&hc->port_work);
-	usbblk_enum_remove_all(hc);
-	/* no more interrupts: no more port work can be queued */
-	usbblk_xhci_halt(hc);
-	free_irq(hc->irq, hc);
-	/* a hub found by the last port work may have armed the poll again */
-	cancel_delayed_work_sync(&hc->hub_work);
-	destroy_workqueue(hc->wq);
-	usbblk_xhci_stop(hc);
+	hc_shutdown(hc);
 	usbblk_hc_put(hc);
 }
 

@@ -63,6 +63,7 @@ static void usbblk_fill_hc_info(struct usbblk_hc *hc, struct usbblk_hc_info *inf
  */
 long usbblk_ctl_enumerate(struct usbblk_hc *hc, void __user *argp)
 {
+	struct usbblk_device_info *snap = NULL;
 	struct usbblk_enumerate *e;
 	struct usbblk_device_info __user *devs;
 	u32 flags, max_devices, ndevices;
@@ -103,10 +104,18 @@ long usbblk_ctl_enumerate(struct usbblk_hc *hc, void __user *argp)
 	for (i = 0; i < e->nports; i++)
 		usbblk_port_decode(&e->ports[i], i + 1, usbblk_xhci_portsc(hc, i + 1),
 				   hc->port_major[i]);
-	ret = usbblk_enum_fill(hc, devs, max_devices, &ndevices);
+	snap = usbblk_enum_snapshot(hc, devs ? max_devices : 0, &ndevices);
 	up_read(&hc->gone_lock);
-	if (ret)
+	if (IS_ERR(snap)) {
+		ret = PTR_ERR(snap);
+		snap = NULL;
 		goto out;
+	}
+	/* no lock held: a faulting user page holds up nobody */
+	if (snap && copy_to_user(devs, snap, min(ndevices, max_devices) * sizeof(*snap))) {
+		ret = -EFAULT;
+		goto out;
+	}
 
 	e->flags = flags;
 	e->devices = devices;
@@ -114,6 +123,7 @@ long usbblk_ctl_enumerate(struct usbblk_hc *hc, void __user *argp)
 	e->ndevices = ndevices;
 	ret = copy_to_user(argp, e, sizeof(*e)) ? -EFAULT : 0;
 out:
+	kfree(snap);
 	kfree(e);
 	return ret;
 }

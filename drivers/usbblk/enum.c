@@ -687,30 +687,37 @@ void usbblk_enum_remove_all(struct usbblk_hc *hc)
 }
 
 /**
- * usbblk_enum_fill() - copy the device list to user space
+ * usbblk_enum_snapshot() - copy the device list, for user space
  * @hc:		the controller
- * @out:	user array, or NULL
- * @max:	its entries
- * @count:	devices present
+ * @max:	entries wanted at most
+ * @count:	devices present (may exceed @max)
  *
- * Return: 0 or -EFAULT.
+ * The copy is made under the enumeration lock; the caller copies it to
+ * user space after dropping its locks (a user page fault must never hold
+ * up enumeration or teardown).
+ *
+ * Return: kmalloc'ed array of min(@count, @max) entries (NULL when that
+ * is 0), or an ERR_PTR.
  */
-int usbblk_enum_fill(struct usbblk_hc *hc, struct usbblk_device_info __user *out,
-		     u32 max, u32 *count)
+struct usbblk_device_info *usbblk_enum_snapshot(struct usbblk_hc *hc, u32 max, u32 *count)
 {
+	struct usbblk_device_info *out = NULL;
 	struct usbblk_udev *udev;
 	u32 n = 0;
-	int ret = 0;
 
+	max = min_t(u32, max, 256);	/* more devices than slots cannot exist */
+	if (max) {
+		out = kcalloc(max, sizeof(*out), GFP_KERNEL);
+		if (!out)
+			return ERR_PTR(-ENOMEM);
+	}
 	mutex_lock(&hc->enum_lock);
 	list_for_each_entry(udev, &hc->devices, node) {
-		if (out && n < max && copy_to_user(&out[n], &udev->info, sizeof(udev->info))) {
-			ret = -EFAULT;
-			break;
-		}
+		if (n < max)
+			out[n] = udev->info;
 		n++;
 	}
 	mutex_unlock(&hc->enum_lock);
 	*count = n;
-	return ret;
+	return out;
 }

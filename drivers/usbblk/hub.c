@@ -41,11 +41,13 @@ static unsigned long hub_poll_delay(void)
  * @children:	device on each port (index 1..info.nports)
  * @status_ep:	its status-change interrupt IN endpoint, NULL when it has
  *		no usable one (then it is polled)
+ * @status_errors: its transfers that ended in an error, in a row
  */
 struct usbblk_hub {
 	struct usbblk_hub_info info;
 	struct usbblk_udev *children[16];
 	struct usbblk_ep *status_ep;
+	unsigned int status_errors;
 };
 
 static int hub_port_feature(struct usbblk_udev *udev, u8 req, u16 feature, u8 port)
@@ -107,25 +109,62 @@ static void hub_status_ep_setup(struct usbblk_udev *udev, struct usbblk_hub *hub
 	hub->status_ep = ep;
 }
 
+/* Give up on the status-change endpoint: poll the hub from now on. */
+static void hub_status_fallback(struct usbblk_udev *udev, int err)
+{
+	dev_warn(udev->hc->dev, "hub slot %u: status endpoint: %d, polling instead\n",
+		 udev->slot_id, err);
+	udev->hub->status_ep = NULL;
+	mod_delayed_work(udev->hc->wq, &udev->hc->hub_work, hub_poll_delay());
+}
+
+/*
+ * The last transfer ended in an error (STALL, babble, transaction errors):
+ * the controller has halted the endpoint and would ignore a new TD.
+ * Reset it (and the device's halt, for a STALL); a few failures in a row
+ * and the hub is polled instead.
+ */
+static int hub_status_recover(struct usbblk_udev *udev, struct usbblk_ep *ep)
+{
+	int ret;
+
+	if (++udev->hub->status_errors > 3)
+		return -EIO;
+	ret = usbblk_ep_recover(ep);
+	if (!ret && READ_ONCE(ep->comp_code) == COMP_STALL)
+		ret = min(usbblk_control(udev, USB_DIR_OUT | USB_RECIP_ENDPOINT,
+					 USB_REQ_CLEAR_FEATURE, USB_ENDPOINT_HALT, ep->addr,
+					 NULL, 0, USBBLK_CTRL_TIMEOUT_MS), 0);
+	return ret;
+}
+
 /* Queue a read of the status-change bitmap, if none is queued. */
 static void hub_status_arm(struct usbblk_udev *udev)
 {
 	struct usbblk_hub *hub = udev->hub;
+	struct usbblk_ep *ep = hub->status_ep;
 	struct usbblk_seg seg;
+	u32 code;
 	int ret;
 
-	if (!hub->status_ep)
+	if (!ep || READ_ONCE(ep->busy))
 		return;
+	code = READ_ONCE(ep->comp_code);
+	if (code == COMP_SUCCESS || code == COMP_SHORT_PACKET) {
+		hub->status_errors = 0;
+	} else if (code != COMP_INVALID) {
+		ret = hub_status_recover(udev, ep);
+		if (ret) {
+			hub_status_fallback(udev, ret);
+			return;
+		}
+	}
 	/* bit 0 the hub, bit N port N: (nports + 1) bits, at most a packet */
 	seg.addr = udev->intr_dma;
-	seg.len = min_t(u32, (hub->info.nports + 8) / 8, hub->status_ep->maxp);
-	ret = usbblk_intr_submit(hub->status_ep, &seg);
-	if (ret && ret != -EBUSY && ret != -ENODEV) {
-		dev_warn(udev->hc->dev, "hub slot %u: status endpoint: %d, polling instead\n",
-			 udev->slot_id, ret);
-		hub->status_ep = NULL;
-		mod_delayed_work(udev->hc->wq, &udev->hc->hub_work, hub_poll_delay());
-	}
+	seg.len = min_t(u32, (hub->info.nports + 8) / 8, ep->maxp);
+	ret = usbblk_intr_submit(ep, &seg);
+	if (ret && ret != -EBUSY && ret != -ENODEV)
+		hub_status_fallback(udev, ret);
 }
 
 /* Clear the hub's own change bits (11.24.2.6), so its bit 0 goes quiet. */

@@ -526,8 +526,11 @@ err:
 void usbblk_lun_remove(struct usbblk_lun *lun)
 {
 	misc_deregister(&lun->misc);
-	mutex_lock(&lun->lock);
-	lun->gone = true;
-	mutex_unlock(&lun->lock);
+	/*
+	 * Not under lun->lock: a caller holding it may be stuck in a user
+	 * page fault, and this runs in the port work.  The data path is
+	 * fenced by msc->gone, set under msc->lock right after this.
+	 */
+	WRITE_ONCE(lun->gone, true);
 	lun_put(lun);
 }

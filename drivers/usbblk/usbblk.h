@@ -339,8 +339,7 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 					  u8 port, unsigned int speed, u64 connect_ns);
 void usbblk_udev_disconnect(struct usbblk_udev *udev);
 void usbblk_udev_put(struct usbblk_udev *udev);
-int usbblk_enum_fill(struct usbblk_hc *hc, struct usbblk_device_info __user *out,
-		     u32 max, u32 *count);
+struct usbblk_device_info *usbblk_enum_snapshot(struct usbblk_hc *hc, u32 max, u32 *count);
 
 /* bot.c: the mass-storage class */
 int usbblk_msc_attach(struct usbblk_udev *udev);

@@ -195,6 +195,11 @@ static int ep_wait(struct usbblk_ep *ep, unsigned int timeout_ms, bool killable)
 	return left ? -EINTR : -ETIMEDOUT;
 }
 
+/*
+ * Hand a written TD to the controller.  "gone" is set under hc->lock
+ * before teardown fails the busy TDs (usbblk_ep_abort_all()), so checking
+ * it here, under the same lock, means no TD becomes busy after that.
+ */
 static int ep_submit(struct usbblk_ep *ep, unsigned int first)
 {
 	struct usbblk_hc *hc = ep->udev->hc;
@@ -204,6 +209,10 @@ static int ep_submit(struct usbblk_ep *ep, unsigned int first)
 	ep->actual = 0;
 	ep->short_seen = false;
 	spin_lock(&hc->lock);
+	if (ep->udev->gone) {
+		spin_unlock(&hc->lock);
+		return -ENODEV;
+	}
 	ep->busy = true;
 	spin_unlock(&hc->lock);
 	usbblk_ring_commit(&ep->ring, first);
@@ -273,7 +282,9 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 	ep->td.ntrbs = len ? 3 : 2;
 	ep->td.len = len;
 	trace_usbblk_control(udev->slot_id, type, req, value, index, len);
-	ep_submit(ep, first);
+	ret = ep_submit(ep, first);
+	if (ret)
+		goto out;
 
 	ret = ep_wait(ep, timeout_ms, false);
 	if (!ret) {
@@ -326,7 +337,9 @@ int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned in
 	if (ret)
 		goto out;
 	trace_usbblk_bulk(udev->slot_id, ep->dci, ep->td.len, ep->td.ntrbs);
-	ep_submit(ep, ep->td.first);
+	ret = ep_submit(ep, ep->td.first);
+	if (ret)
+		goto out;
 	ret = ep_wait(ep, timeout_ms, true);
 	*actual = ep->actual;
 	if (!ret)
@@ -356,7 +369,7 @@ int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg)
 	if (!ret)
 		ret = usbblk_ring_queue_td(&ep->ring, seg, 1, ep->maxp, &ep->td);
 	if (!ret)
-		ep_submit(ep, ep->td.first);
+		ret = ep_submit(ep, ep->td.first);
 	up_read(&udev->io_lock);
 	return ret;
 }

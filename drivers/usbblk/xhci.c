@@ -448,16 +448,23 @@ int usbblk_xhci_start(struct usbblk_hc *hc)
 	writel(XHCI_IMAN_IE | XHCI_IMAN_IP, ir + XHCI_IR_IMAN);
 
 	op_writel(hc, XHCI_OP_USBSTS, XHCI_STS_EINT | XHCI_STS_PCD | XHCI_STS_HSE);
+	/*
+	 * The IRQ thread handles events once this is set: the first may come
+	 * as soon as RS is, and an interrupt left unanswered (ERDP.EHB never
+	 * written back) would be the last one.
+	 */
+	hc->running = true;
 	op_writel(hc, XHCI_OP_USBCMD, XHCI_CMD_RUN | XHCI_CMD_INTE | XHCI_CMD_HSEE);
 	ret = readl_poll_timeout(hc->op + XHCI_OP_USBSTS, sts, !(sts & XHCI_STS_HCH),
 				 100, USBBLK_HALT_TIMEOUT_US);
 	if (ret) {
 		dev_err(hc->dev, "controller did not start (USBSTS %#x)\n", sts);
 		usbblk_xhci_halt(hc);
+		hc->running = false;
+		synchronize_irq(hc->irq);
 		xhci_free_mem(hc);
 		return ret;
 	}
-	hc->running = true;
 	dev_dbg(hc->dev, "running, IMOD %u ns\n", imod_ns);
 	return 0;
 }
@@ -474,11 +481,11 @@ void usbblk_xhci_stop(struct usbblk_hc *hc)
 	void __iomem *ir = hc->rt + XHCI_RT_IR(0);
 
 	usbblk_xhci_halt(hc);
+	hc->running = false;
 	writel(XHCI_IMAN_IP, ir + XHCI_IR_IMAN);
-	if (hc->running) {
+	if (hc->dcbaa) {
 		/* a reset makes the controller forget every pointer into our memory */
 		xhci_reset(hc);
 		xhci_free_mem(hc);
 	}
-	hc->running = false;
 }
