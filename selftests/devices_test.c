@@ -32,28 +32,13 @@ static const char *dev_node(void)
 	return v && *v ? v : "/dev/usbblk-hc0";
 }
 
-static void path_of(const struct usbblk_device_info *d, char *buf, size_t size)
-{
-	unsigned int i;
-	int n = snprintf(buf, size, "%u", d->path[0]);
-
-	for (i = 1; i <= d->depth && i <= USBBLK_MAX_TIERS; i++)
-		n += snprintf(buf + n, size - n, ".%u", d->path[i]);
-}
-
-static const char *state_of(unsigned int s)
-{
-	return s == USBBLK_DEV_CONFIGURED ? "configured" :
-	       s == USBBLK_DEV_ADDRESSED ? "addressed" : "failed";
-}
-
 /* Does device D match the expectation SPEC ("k=v,k=v")?  Sets *why. */
 static int matches(const struct usbblk_device_info *d, const char *spec, char *why, size_t wlen)
 {
 	char buf[512], *save = NULL, *kv;
 	char path[32], id[16];
 
-	path_of(d, path, sizeof(path));
+	usbblk_path_name(d->path, d->depth, path, sizeof(path));
 	snprintf(id, sizeof(id), "%04x:%04x", d->vendor_id, d->product_id);
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
@@ -71,7 +56,7 @@ static int matches(const struct usbblk_device_info *d, const char *spec, char *w
 		else if (!strcmp(kv, "speed"))
 			have = usbblk_speed_name(d->speed);
 		else if (!strcmp(kv, "state"))
-			have = state_of(d->state);
+			have = usbblk_state_name(d->state);
 		else if (!strcmp(kv, "serial"))
 			have = d->serial;
 		else if (!strcmp(kv, "product"))
@@ -137,10 +122,10 @@ TEST_F(devs, expected_devices_present)
 		const struct usbblk_device_info *d = &self->d[i];
 		char path[32];
 
-		path_of(d, path, sizeof(path));
+		usbblk_path_name(d->path, d->depth, path, sizeof(path));
 		ksft_print_msg("device %s %04x:%04x %s %s slot %u \"%s\" serial \"%s\" error %d: enumerated in %llu us\n",
 			       path, d->vendor_id, d->product_id, usbblk_speed_name(d->speed),
-			       state_of(d->state), d->slot_id, d->product, d->serial, d->error,
+			       usbblk_state_name(d->state), d->slot_id, d->product, d->serial, d->error,
 			       (unsigned long long)d->enum_ns / 1000);
 	}
 	snprintf(buf, sizeof(buf), "%s", want);

@@ -39,19 +39,6 @@ void usbblk_msc_put(struct usbblk_msc *msc)
 	kref_put(&msc->ref, msc_release);
 }
 
-/* Host and device side of an endpoint halt: Reset Endpoint, CLEAR_FEATURE. */
-static int bot_clear_halt(struct usbblk_msc *msc, struct usbblk_ep *ep)
-{
-	int ret = usbblk_ep_recover(ep);
-
-	if (ret)
-		return ret;
-	ret = usbblk_control(msc->udev, USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_ENDPOINT,
-			     USB_REQ_CLEAR_FEATURE, USB_ENDPOINT_HALT, ep->addr, NULL, 0,
-			     USBBLK_CTRL_TIMEOUT_MS);
-	return min(ret, 0);
-}
-
 static int bot_reset_recovery(struct usbblk_msc *msc)
 {
 	struct usbblk_udev *udev = msc->udev;
@@ -66,9 +53,9 @@ static int bot_reset_recovery(struct usbblk_msc *msc)
 	if (ret < 0)
 		dev_warn(udev->hc->dev, "slot %u: Bulk-Only reset failed: %d\n",
 			 udev->slot_id, ret);
-	ret = bot_clear_halt(msc, msc->in);
+	ret = usbblk_ep_clear_halt(msc->in);
 	if (!ret)
-		ret = bot_clear_halt(msc, msc->out);
+		ret = usbblk_ep_clear_halt(msc->out);
 	return ret;
 }
 
@@ -80,7 +67,7 @@ static int bot_read_csw(struct usbblk_msc *msc, unsigned int timeout_ms, u32 *go
 
 	ret = usbblk_bulk(msc->in, &seg, 1, timeout_ms, got);
 	if (ret == -EPIPE) {
-		ret = bot_clear_halt(msc, msc->in);
+		ret = usbblk_ep_clear_halt(msc->in);
 		if (!ret)
 			ret = usbblk_bulk(msc->in, &seg, 1, timeout_ms, got);
 	}
@@ -125,7 +112,7 @@ int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned i
 	if (len) {
 		ret = usbblk_bulk(in ? msc->in : msc->out, segs, nsegs, timeout_ms, &got);
 		if (ret == -EPIPE)	/* the device ends the data stage: clear, then CSW */
-			ret = bot_clear_halt(msc, in ? msc->in : msc->out);
+			ret = usbblk_ep_clear_halt(in ? msc->in : msc->out);
 		if (ret)
 			goto recover;
 	}

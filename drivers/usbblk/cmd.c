@@ -143,8 +143,7 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 				FIELD_GET(TRB_TYPE, control), code);
 	}
 	/* the TRB is consumed whatever the outcome */
-	hc->cmd_ring.used--;
-	hc->cmd_ring.deq = hc->cmd_ring.enq;
+	usbblk_ring_set_deq(&hc->cmd_ring, hc->cmd_ring.enq);
 	mutex_unlock(&hc->cmd_mutex);
 	return ret;
 }

@@ -121,21 +121,14 @@ static void hub_status_fallback(struct usbblk_udev *udev, int err)
 /*
  * The last transfer ended in an error (STALL, babble, transaction errors):
  * the controller has halted the endpoint and would ignore a new TD.
- * Reset it (and the device's halt, for a STALL); a few failures in a row
- * and the hub is polled instead.
+ * Clear the halt on both sides; a few failures in a row and the hub is
+ * polled instead.
  */
 static int hub_status_recover(struct usbblk_udev *udev, struct usbblk_ep *ep)
 {
-	int ret;
-
 	if (++udev->hub->status_errors > 3)
 		return -EIO;
-	ret = usbblk_ep_recover(ep);
-	if (!ret && READ_ONCE(ep->comp_code) == COMP_STALL)
-		ret = min(usbblk_control(udev, USB_DIR_OUT | USB_RECIP_ENDPOINT,
-					 USB_REQ_CLEAR_FEATURE, USB_ENDPOINT_HALT, ep->addr,
-					 NULL, 0, USBBLK_CTRL_TIMEOUT_MS), 0);
-	return ret;
+	return usbblk_ep_clear_halt(ep);
 }
 
 /* Queue a read of the status-change bitmap, if none is queued. */

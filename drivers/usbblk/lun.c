@@ -104,6 +104,12 @@ static void lun_put(struct usbblk_lun *lun)
 	kref_put(&lun->ref, lun_release);
 }
 
+/* A caller's bound, or the module's default (0 there too means 5 s). */
+static unsigned int lun_timeout(unsigned int ms)
+{
+	return ms ?: READ_ONCE(io_timeout_ms) ?: 5000;
+}
+
 static u32 lun_dma_alignment(void)
 {
 	return max_t(u32, dma_get_cache_alignment(), 512);
@@ -293,7 +299,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	if (io.buf != (unsigned long)io.buf)
 		return -EFAULT;
 	ubuf = io.buf;
-	timeout = io.timeout_ms ?: READ_ONCE(io_timeout_ms) ?: 5000;
+	timeout = lun_timeout(io.timeout_ms);
 
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
@@ -339,7 +345,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 		return -EINTR;
 	ret = lun->gone ? -ENODEV :
 	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
-		       READ_ONCE(io_timeout_ms) ?: 5000, &residue, NULL);
+		       lun_timeout(0), &residue, NULL);
 	mutex_unlock(&lun->lock);
 	return ret;
 }

@@ -58,7 +58,6 @@ struct usbblk_udev;
  * @ring:	its transfer ring
  * @td:		the TD in flight
  * @busy:	a TD is queued and not yet completed (under hc->lock)
- * @control:	a control endpoint: its TD is setup, data, status
  * @data_idx:	control: index of the data stage TRB, -1 if none
  * @data_len:	control: length of the data stage
  * @short_seen:	control: the data stage ended short
@@ -78,7 +77,6 @@ struct usbblk_ep {
 	struct usbblk_ring ring;
 	struct usbblk_td td;
 	bool busy;
-	bool control;
 	int data_idx;
 	u32 data_len;
 	bool short_seen;
@@ -326,6 +324,7 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned int nsegs,
 		unsigned int timeout_ms, u32 *actual);
 int usbblk_ep_recover(struct usbblk_ep *ep);
+int usbblk_ep_clear_halt(struct usbblk_ep *ep);
 int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg);
 void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
 		     u32 code, u32 residue);

@@ -50,9 +50,9 @@ int usbblk_ep_alloc(struct usbblk_udev *udev, struct usbblk_ep *ep, u8 addr, u8 
 	ep->addr = addr;
 	ep->type = type;
 	ep->maxp = maxp;
-	ep->control = type == EP_TYPE_CONTROL;
 	/* device context index: 1 for EP0, else 2 * number + (1 for IN) */
-	ep->dci = ep->control ? 1 : (addr & USB_ENDPOINT_NUMBER_MASK) * 2 + !!(addr & USB_DIR_IN);
+	ep->dci = type == EP_TYPE_CONTROL ? 1 :
+		  (addr & USB_ENDPOINT_NUMBER_MASK) * 2 + !!(addr & USB_DIR_IN);
 	ep->busy = false;
 	init_completion(&ep->done);
 	spin_lock(&hc->lock);
@@ -94,9 +94,10 @@ void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int id
 		     u32 code, u32 residue)
 {
 	u32 trb_len = FIELD_GET(TRB_LEN, usbblk_trb_read(&ep->ring.trbs[idx], 2));
+	bool control = ep->type == EP_TYPE_CONTROL;
 
 	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
-	if (ep->control) {
+	if (control) {
 		if ((int)idx == ep->data_idx) {
 			ep->actual = trb_len - min(residue, trb_len);
 			if (code == COMP_SHORT_PACKET) {
@@ -110,6 +111,9 @@ void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int id
 		}
 		if (idx != ep->td.last && code == COMP_SUCCESS)
 			return;		/* not the end yet (no IOC there anyway) */
+	} else if (idx == ep->td.last) {
+		/* the usual case: the whole TD, no walk over its TRBs */
+		ep->actual = ep->td.len - min(residue, trb_len);
 	} else {
 		ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) +
 			     trb_len - min(residue, trb_len);
@@ -121,7 +125,7 @@ void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int id
 		if (code == COMP_SUCCESS && idx != ep->td.last)
 			return;
 	}
-	if (code == COMP_SHORT_PACKET && ep->control)
+	if (code == COMP_SHORT_PACKET && control)
 		code = COMP_SUCCESS;	/* short data stage, status stage done */
 	ep->comp_code = code;
 	ep->busy = false;
@@ -390,6 +394,29 @@ int usbblk_ep_recover(struct usbblk_ep *ep)
 		return -ENODEV;
 	ep_quiesce(ep);
 	return usbblk_cmd_set_deq(ep->udev->hc, ep);
+}
+
+/**
+ * usbblk_ep_clear_halt() - clear a halt on both sides of a bulk or
+ * interrupt endpoint
+ * @ep: the endpoint
+ *
+ * Reset Endpoint / Set TR Dequeue on the controller (usbblk_ep_recover()),
+ * then CLEAR_FEATURE(ENDPOINT_HALT) to the device, which also resets its
+ * data toggle or sequence number (USB 2.0 9.4.5).
+ *
+ * Return: 0 or an errno.
+ */
+int usbblk_ep_clear_halt(struct usbblk_ep *ep)
+{
+	int ret = usbblk_ep_recover(ep);
+
+	if (ret)
+		return ret;
+	ret = usbblk_control(ep->udev, USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_ENDPOINT,
+			     USB_REQ_CLEAR_FEATURE, USB_ENDPOINT_HALT, ep->addr, NULL, 0,
+			     USBBLK_CTRL_TIMEOUT_MS);
+	return min(ret, 0);
 }
 
 /**

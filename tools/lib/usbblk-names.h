@@ -6,7 +6,9 @@
 #ifndef _USBBLK_NAMES_H
 #define _USBBLK_NAMES_H
 
+#include <stdio.h>
 #include <linux/usb/ch9.h>
+#include <linux/usbblk.h>
 
 static inline const char *usbblk_speed_name(unsigned int speed)
 {
@@ -19,6 +21,26 @@ static inline const char *usbblk_speed_name(unsigned int speed)
 	case USB_SPEED_SUPER_PLUS:	return "super-speed-plus";
 	default:			return "unknown";
 	}
+}
+
+static inline const char *usbblk_state_name(unsigned int state)
+{
+	switch (state) {
+	case USBBLK_DEV_ADDRESSED:	return "addressed";
+	case USBBLK_DEV_CONFIGURED:	return "configured";
+	default:			return "failed";
+	}
+}
+
+/* A port path as "5" or "5.2": root port, then the hub ports. */
+static inline void usbblk_path_name(const __u8 *path, unsigned int depth, char *buf,
+				    size_t size)
+{
+	unsigned int i;
+	int n = snprintf(buf, size, "%u", path[0]);
+
+	for (i = 1; i <= depth && i <= USBBLK_MAX_TIERS && n < (int)size; i++)
+		n += snprintf(buf + n, size - n, ".%u", path[i]);
 }
 
 #endif

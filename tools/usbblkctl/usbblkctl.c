@@ -70,24 +70,6 @@ static int enumerate(const char *dev, struct usbblk_enumerate *e)
 	return ret;
 }
 
-static const char *state_name(unsigned int state)
-{
-	switch (state) {
-	case USBBLK_DEV_ADDRESSED:	return "addressed";
-	case USBBLK_DEV_CONFIGURED:	return "configured";
-	default:			return "failed";
-	}
-}
-
-static void path_str(const struct usbblk_device_info *d, char *buf, size_t size)
-{
-	unsigned int i;
-	int n = snprintf(buf, size, "%u", d->path[0]);
-
-	for (i = 1; i <= d->depth && i <= USBBLK_MAX_TIERS && n < (int)size; i++)
-		n += snprintf(buf + n, size - n, ".%u", d->path[i]);
-}
-
 /* JSON string: escape what JSON requires, pass UTF-8 through */
 static void json_str(const char *s)
 {
@@ -111,10 +93,10 @@ static void print_devices_text(const struct usbblk_enumerate *e)
 		const struct usbblk_device_info *d = &devs[i];
 		char path[32];
 
-		path_str(d, path, sizeof(path));
+		usbblk_path_name(d->path, d->depth, path, sizeof(path));
 		printf("  device %-7s %04x:%04x %-11s %-10s slot %-3u %s%s\"%s\" \"%s\" serial \"%s\", class %02x/%02x/%02x, %llu us",
 		       path, d->vendor_id, d->product_id, usbblk_speed_name(d->speed),
-		       state_name(d->state), d->slot_id,
+		       usbblk_state_name(d->state), d->slot_id,
 		       d->flags & USBBLK_DEV_MASS_STORAGE ? "mass-storage " : "",
 		       d->flags & USBBLK_DEV_HUB ? "hub " : "",
 		       d->manufacturer, d->product, d->serial, d->if_class, d->if_subclass,
@@ -134,7 +116,7 @@ static void print_devices_json(const struct usbblk_enumerate *e)
 		const struct usbblk_device_info *d = &devs[i];
 		char path[32];
 
-		path_str(d, path, sizeof(path));
+		usbblk_path_name(d->path, d->depth, path, sizeof(path));
 		printf("%s{\"path\":\"%s\",\"root_port\":%u,\"depth\":%u,\"route\":%u,"
 		       "\"slot\":%u,\"speed\":\"%s\",\"state\":\"%s\",\"mass_storage\":%s,"
 		       "\"hub\":%s,\"vendor_id\":\"%04x\",\"product_id\":\"%04x\","
@@ -142,7 +124,7 @@ static void print_devices_json(const struct usbblk_enumerate *e)
 		       "\"class\":[%u,%u,%u],\"interface_class\":[%u,%u,%u],"
 		       "\"config\":%u,\"error\":%d,\"enum_ns\":%llu,\"manufacturer\":",
 		       i ? "," : "", path, d->root_port, d->depth, d->route, d->slot_id,
-		       usbblk_speed_name(d->speed), state_name(d->state),
+		       usbblk_speed_name(d->speed), usbblk_state_name(d->state),
 		       d->flags & USBBLK_DEV_MASS_STORAGE ? "true" : "false",
 		       d->flags & USBBLK_DEV_HUB ? "true" : "false",
 		       d->vendor_id, d->product_id, d->bcd_device, d->bcd_usb,
@@ -236,20 +218,11 @@ static int lun_open(const char *dev, int flags, struct usbblk_info *info)
 	return fd;
 }
 
-static void lun_path(const struct usbblk_info *i, char *buf, size_t size)
-{
-	unsigned int k;
-	int n = snprintf(buf, size, "%u", i->path[0]);
-
-	for (k = 1; k <= i->depth && k <= USBBLK_MAX_TIERS && n < (int)size; k++)
-		n += snprintf(buf + n, size - n, ".%u", i->path[k]);
-}
-
 static void print_lun(const char *dev, const struct usbblk_info *i, int json)
 {
 	char path[32];
 
-	lun_path(i, path, sizeof(path));
+	usbblk_path_name(i->path, i->depth, path, sizeof(path));
 	if (!json) {
 		printf("%s: \"%s %s %s\" lun %u/%u, %" PRIu64 " blocks of %u bytes (%.1f MiB), %s, hc%u port %s, %04x:%04x serial \"%s\", max %u blocks a command, alignment %u%s%s%s%s\n",
 		       dev, i->vendor, i->product, i->revision, i->lun, i->max_lun,
