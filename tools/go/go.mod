@@ -1,0 +1,3 @@
+module usbblk
+
+go 1.19
