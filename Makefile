@@ -7,6 +7,7 @@
 #                    selftests for both
 #   make run         the main job: boot the arm64 target, load usbblk,
 #                    show the controller and the stick's port
+#   make libusbblk-check  the C library's host tests (tools/lib/usbblk)
 #   make check       everything: unit tests, static checks, VM tests on
 #                    both targets; ends with "N passed, N failed"
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
@@ -30,7 +31,7 @@ UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
 
-.PHONY: all deps modules dtbs progs run check unit fuzz static checkpatch sparse \
+.PHONY: all deps modules dtbs libs libusbblk-check progs run check unit fuzz static checkpatch sparse \
 	coccicheck w1 vmtest clean help
 .DEFAULT_GOAL := all
 
@@ -42,11 +43,11 @@ all:
 	$(MAKE) -C $(KDIR) M=$(BUILD)/custom modules
 	@echo "built $(BUILD)/custom/usbblk.ko"
 else
-all: modules dtbs progs
+all: modules dtbs libs progs
 endif
 
 help:
-	@sed -n '3,16p' $(TOP)/Makefile
+	@sed -n '3,17p' $(TOP)/Makefile
 
 # ---------------------------------------------------------------- set-up
 # env.mk is remade (and make restarts) when missing; "deps" runs
@@ -80,17 +81,32 @@ $(BUILD)/dts/%.dtbo: $(TOP)/dts/%.dtso | deps
 	dtc -q -@ -I dts -O dtb -o $@ $<
 dtbs: $(DTBO)
 
+# ---------------------------------------------------------------- libusbblk
+# tools/lib/usbblk/ has its own Makefile; it is built per target into
+# build/<arch>/lib (static and shared; the guest programs link the .a).
+LIBUSBBLK := $(TOP)/tools/lib/usbblk
+LIBUSBBLK_DEPS := $(wildcard $(LIBUSBBLK)/*.[ch]) $(LIBUSBBLK)/Makefile \
+	$(LIBUSBBLK)/libusbblk.map $(UAPI)/linux/usbblk.h
+CC_armhf := arm-linux-gnueabihf-gcc
+define lib_rules
+$(BUILD)/$(1)/lib/libusbblk.a: $(LIBUSBBLK_DEPS)
+	$$(MAKE) -C $(LIBUSBBLK) CC=$(CC_$(1)) OUT=$(BUILD)/$(1)/lib
+libs: $(BUILD)/$(1)/lib/libusbblk.a
+endef
+$(foreach a,$(ARCHES) armhf,$(eval $(call lib_rules,$(a))))
+
 # ---------------------------------------------------------------- programs
-# Static binaries for the guests: tools/ and selftests/, one per .c file.
+# Static binaries for the guests: tools/ and selftests/, one per .c file,
+# each linked with libusbblk.
 PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Werror -I$(UAPI) \
-	-I$(TOP)/tools/lib -I$(LINUX_SRC)/tools/testing/selftests
+	-I$(TOP)/tools/lib -I$(LIBUSBBLK) -I$(LINUX_SRC)/tools/testing/selftests
 PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/tools/demo/*.c) \
 	$(wildcard $(TOP)/selftests/*.c)
-PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h)
+PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h) $(LIBUSBBLK)/libusbblk.h
 define prog_rules
-$(BUILD)/$(1)/bin/$(basename $(notdir $(2))): $(2) $(PROG_HDRS) | deps
+$(BUILD)/$(1)/bin/$(basename $(notdir $(2))): $(2) $(PROG_HDRS) $(BUILD)/$(1)/lib/libusbblk.a | deps
 	@mkdir -p $$(@D)
-	$(CC_$(1)) $(PROG_CFLAGS) -o $$@ $$<
+	$(CC_$(1)) $(PROG_CFLAGS) -o $$@ $$< $(BUILD)/$(1)/lib/libusbblk.a
 progs: $(BUILD)/$(1)/bin/$(basename $(notdir $(2)))
 endef
 $(foreach a,$(ARCHES),$(foreach p,$(PROG_SRCS),$(eval $(call prog_rules,$(a),$(p)))))
@@ -100,13 +116,17 @@ $(foreach a,$(ARCHES),$(foreach p,$(PROG_SRCS),$(eval $(call prog_rules,$(a),$(p
 COMPAT_SRCS := $(TOP)/selftests/io_test.c $(TOP)/selftests/devices_test.c \
 	$(TOP)/selftests/enumerate_test.c
 define compat_rules
-$(BUILD)/arm64/bin/$(basename $(notdir $(1)))32: $(1) $(PROG_HDRS) | deps
+$(BUILD)/arm64/bin/$(basename $(notdir $(1)))32: $(1) $(PROG_HDRS) $(BUILD)/armhf/lib/libusbblk.a | deps
 	@mkdir -p $$(@D)
-	arm-linux-gnueabihf-gcc $(PROG_CFLAGS) -Wno-pointer-to-int-cast -Wno-int-to-pointer-cast \
-		-o $$@ $$< -lpthread
+	$(CC_armhf) $(PROG_CFLAGS) -Wno-pointer-to-int-cast -Wno-int-to-pointer-cast \
+		-o $$@ $$< $(BUILD)/armhf/lib/libusbblk.a -lpthread
 progs: $(BUILD)/arm64/bin/$(basename $(notdir $(1)))32
 endef
 $(foreach p,$(COMPAT_SRCS),$(eval $(call compat_rules,$(p))))
+
+# host unit tests of the library, its symbol map and pkg-config file
+libusbblk-check: | deps
+	$(MAKE) -C $(LIBUSBBLK) LINUX_SRC=$(LINUX_SRC) check
 
 # ---------------------------------------------------------------- run
 run: all
