@@ -12,6 +12,9 @@
 #                    both targets; ends with "N passed, N failed"
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
+#   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
+#                    the module (with KDIR=), udev rule, library, tools
+#   make dkms-src    the module's sources to /usr/src/usbblk-VERSION for DKMS
 #
 # Downloads are cached in $(USBBLK_CACHE) (default ~/.cache/usbblk).
 
@@ -32,7 +35,8 @@ UAPI := $(TOP)/include/uapi
 -include $(ENV_MK)
 
 .PHONY: all deps modules dtbs libs libusbblk-check progs run check unit fuzz static checkpatch sparse \
-	coccicheck w1 vmtest clean help
+	coccicheck w1 vmtest clean help install install-module install-udev \
+	install-lib install-progs dkms-src
 .DEFAULT_GOAL := all
 
 ifneq ($(KDIR),)
@@ -47,7 +51,7 @@ all: modules dtbs libs progs
 endif
 
 help:
-	@sed -n '3,17p' $(TOP)/Makefile
+	@sed -n '3,20p' $(TOP)/Makefile
 
 # ---------------------------------------------------------------- set-up
 # env.mk is remade (and make restarts) when missing; "deps" runs
@@ -127,6 +131,44 @@ $(foreach p,$(COMPAT_SRCS),$(eval $(call compat_rules,$(p))))
 # host unit tests of the library, its symbol map and pkg-config file
 libusbblk-check: | deps
 	$(MAKE) -C $(LIBUSBBLK) LINUX_SRC=$(LINUX_SRC) check
+
+# ---------------------------------------------------------------- install
+# Documentation/install.rst.  DESTDIR stages everything (packaging);
+# PREFIX is for the library and the tools; udev rules go where udev reads
+# them whatever PREFIX is.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+PREFIX ?= /usr/local
+UDEVDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),/lib/udev)
+DKMS_SRC ?= /usr/src/usbblk-$(VERSION)
+# the tools of the machine installed to (ARCH=arm64 for a board's root)
+INSTALL_ARCH := $(if $(filter arm64 aarch64,$(or $(ARCH),$(shell uname -m))),arm64,x86_64)
+
+install: install-module install-udev install-lib install-progs
+
+ifneq ($(KDIR),)
+install-module: all
+	$(MAKE) -C $(KDIR) M=$(BUILD)/custom INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+else
+install-module:
+	@echo "install: no KDIR=, so no module (make install KDIR=..., or DKMS: Documentation/install.rst)"
+endif
+
+install-udev:
+	install -D -m 644 $(TOP)/tools/udev/60-usbblk.rules $(DESTDIR)$(UDEVDIR)/rules.d/60-usbblk.rules
+
+install-lib:
+	install -D -m 644 $(UAPI)/linux/usbblk.h $(DESTDIR)$(PREFIX)/include/linux/usbblk.h
+
+install-progs:
+	@if [ -x $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl ]; then \
+		install -D -m 755 $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl $(DESTDIR)$(PREFIX)/bin/usbblkctl; \
+	else echo "install: no $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl (run make first)"; fi
+
+# What DKMS builds from: Kbuild, dkms.conf and the module's sources.
+dkms-src:
+	rm -rf $(DESTDIR)$(DKMS_SRC) && mkdir -p $(DESTDIR)$(DKMS_SRC)
+	cp -r $(TOP)/Kbuild $(TOP)/dkms.conf $(TOP)/drivers $(TOP)/include $(DESTDIR)$(DKMS_SRC)/
 
 # ---------------------------------------------------------------- run
 run: all
