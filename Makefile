@@ -145,10 +145,14 @@ INSTALL_ARCH := $(if $(filter arm64 aarch64,$(or $(ARCH),$(shell uname -m))),arm
 
 install: install-module install-udev install-lib install-progs
 
+# (signed only when the kernel tree has its signing key: a headers
+# package has none)
 ifneq ($(KDIR),)
 install-module: all
 	$(MAKE) -C $(KDIR) M=$(BUILD)/custom INSTALL_MOD_DIR=updates \
-		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
+		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) modules_install
+	@echo "install: usbblk.ko in $(DESTDIR)/lib/modules/<release>/updates; then depmod -a <release>"
 else
 install-module:
 	@echo "install: no KDIR=, so no module (make install KDIR=..., or DKMS: Documentation/install.rst)"
