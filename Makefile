@@ -161,8 +161,13 @@ endif
 install-udev:
 	install -D -m 644 $(TOP)/tools/udev/60-usbblk.rules $(DESTDIR)$(UDEVDIR)/rules.d/60-usbblk.rules
 
+# libusbblk's own install: the library, its headers and <linux/usbblk.h>,
+# the pkg-config file; built afresh for the machine installed to (the .pc
+# names PREFIX)
 install-lib:
-	install -D -m 644 $(UAPI)/linux/usbblk.h $(DESTDIR)$(PREFIX)/include/linux/usbblk.h
+	rm -rf $(BUILD)/install-$(INSTALL_ARCH)
+	$(MAKE) -C $(LIBUSBBLK) CC=$(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,$(CC)) \
+		OUT=$(BUILD)/install-$(INSTALL_ARCH)/lib PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 
 install-progs:
 	@if [ -x $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl ]; then \
