@@ -6,24 +6,18 @@
  * clocked, out of reset, its PHYs powered and its port capability
  * direction set to host.  Linux splits that between the dwc3 driver and
  * the SoC glue; usbblk takes the whole node over, so it does it here:
- * check GSNPSID, soft-reset the core and its PHY interfaces, select host
- * mode and program the PHY interface registers the node's quirk
- * properties ask for.  The decisions are in dwc3-id.c (hardware-free and
- * unit-tested); this file reads and writes the registers.  of.c powers the
- * clocks, resets and PHYs before and after.
+ * check GSNPSID, select host mode (the host block itself is reset by the
+ * xHCI HCRST, polled, not by a timed core soft reset) and program the PHY
+ * interface registers the node's quirk properties ask for.  The decisions
+ * are in dwc3-id.c (hardware-free and unit-tested); this file reads and
+ * writes the registers.  of.c powers the clocks, resets and PHYs before
+ * and after.
  */
 #include <linux/bitfield.h>
-#include <linux/delay.h>
 #include <linux/property.h>
 #include <linux/string.h>
 
 #include "dwc3.h"
-
-/*
- * The PHY interfaces are held in soft reset this long, and the core after
- * them, as the DWC3 databook's initialisation sequence (and U-Boot) do.
- */
-#define USBBLK_DWC3_RESET_MS	100
 
 static inline u32 usbblk_dwc3_rd(struct usbblk_dwc3 *d, u32 off)
 {
@@ -92,29 +86,6 @@ int usbblk_dwc3_parse(struct usbblk_dwc3 *d, struct device *dev, void __iomem *r
 	return ret;
 }
 
-/* Core and PHY interfaces into soft reset, and out again. */
-static void usbblk_dwc3_soft_reset(struct usbblk_dwc3 *d)
-{
-	u32 gctl = usbblk_dwc3_rd(d, DWC3_GCTL);
-	u32 val;
-
-	usbblk_dwc3_wr(d, DWC3_GCTL, gctl | DWC3_GCTL_CORESOFTRESET);
-	val = usbblk_dwc3_rd(d, DWC3_GUSB3PIPECTL(0));
-	usbblk_dwc3_wr(d, DWC3_GUSB3PIPECTL(0), val | DWC3_GUSB3PIPECTL_PHYSOFTRST);
-	val = usbblk_dwc3_rd(d, DWC3_GUSB2PHYCFG(0));
-	usbblk_dwc3_wr(d, DWC3_GUSB2PHYCFG(0), val | DWC3_GUSB2PHYCFG_PHYSOFTRST);
-	msleep(USBBLK_DWC3_RESET_MS);
-
-	val = usbblk_dwc3_rd(d, DWC3_GUSB3PIPECTL(0));
-	usbblk_dwc3_wr(d, DWC3_GUSB3PIPECTL(0), val & ~DWC3_GUSB3PIPECTL_PHYSOFTRST);
-	val = usbblk_dwc3_rd(d, DWC3_GUSB2PHYCFG(0));
-	usbblk_dwc3_wr(d, DWC3_GUSB2PHYCFG(0), val & ~DWC3_GUSB2PHYCFG_PHYSOFTRST);
-	msleep(USBBLK_DWC3_RESET_MS);
-
-	gctl = usbblk_dwc3_rd(d, DWC3_GCTL);
-	usbblk_dwc3_wr(d, DWC3_GCTL, gctl & ~DWC3_GCTL_CORESOFTRESET);
-}
-
 static void usbblk_dwc3_log_id(struct usbblk_dwc3 *d)
 {
 	u32 rel = d->id.release;
@@ -132,7 +103,7 @@ static void usbblk_dwc3_log_id(struct usbblk_dwc3 *d)
  * usbblk_dwc3_core_init() - bring the core up in host mode
  * @d: from usbblk_dwc3_parse(); the core's clocks, resets and PHYs on
  *
- * Checks GSNPSID, soft-resets the core and its PHY interfaces, then
+ * Checks GSNPSID, clears any soft-reset bit left set, then
  * programs GUSB2PHYCFG(0), GUSB3PIPECTL(0), GUCTL1 and GFLADJ from the
  * quirk properties and sets GCTL.PRTCAPDIR to host.  PHY suspend stays
  * off until usbblk_dwc3_core_started().
@@ -159,8 +130,15 @@ int usbblk_dwc3_core_init(struct usbblk_dwc3 *d)
 	d->snpsid = snpsid;
 	usbblk_dwc3_log_id(d);
 
-	usbblk_dwc3_soft_reset(d);
-
+	/*
+	 * No GCTL.CORESOFTRESET / PHYSOFTRST pulse with fixed sleeps: the
+	 * databook keeps GCTL.CORESOFTRESET for debugging, DCTL.CSFTRST
+	 * resets only the device side, and the host block is reset by the
+	 * xHCI HCRST that usbblk_xhci_init() issues and polls (USBCMD.HCRST,
+	 * USBSTS.CNR).  Linux's dwc3 does the same for host mode since 4.7
+	 * ("usb: dwc3: core: improve reset sequence").  The setup below only
+	 * makes sure no soft-reset bit is left set.
+	 */
 	r.gctl = usbblk_dwc3_rd(d, DWC3_GCTL);
 	r.gusb2phycfg = usbblk_dwc3_rd(d, DWC3_GUSB2PHYCFG(0));
 	r.gusb3pipectl = usbblk_dwc3_rd(d, DWC3_GUSB3PIPECTL(0));

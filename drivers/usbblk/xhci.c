@@ -136,21 +136,28 @@ static void xhci_read_protocols(struct usbblk_hc *hc)
 	}
 }
 
-/* With PPC, ports come out of reset unpowered: power them all. */
+/*
+ * With PPC, ports come out of reset unpowered: power them all.  PP reads
+ * back as set at once, so there is no bit to poll: the 20 ms of 5.4.8 are
+ * a fixed wait, taken only when a port was actually switched on.
+ */
 static void xhci_power_ports(struct usbblk_hc *hc)
 {
-	unsigned int i;
+	unsigned int i, powered = 0;
 
 	if (!hc->caps.ppc)
 		return;
 	for (i = 1; i <= hc->caps.max_ports; i++) {
 		u32 portsc = usbblk_xhci_portsc(hc, i);
 
-		if (!(portsc & XHCI_PORTSC_PP))
+		if (!(portsc & XHCI_PORTSC_PP)) {
 			op_writel(hc, XHCI_OP_PORTSC(i),
 				  (portsc & XHCI_PORTSC_KEEP) | XHCI_PORTSC_PP);
+			powered++;
+		}
 	}
-	msleep(USBBLK_PORT_POWER_MS);
+	if (powered)
+		msleep(USBBLK_PORT_POWER_MS);
 }
 
 /**
