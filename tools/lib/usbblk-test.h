@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the guest selftests (and the demo): one I/O ioctl,
- * the test pattern that tools/check-image shares, and the pinned-page
- * counters.
+ * Helpers shared by the guest selftests (and the demo): the environment
+ * and sysfs, one I/O ioctl, the test pattern that tools/check-image
+ * shares, and the pinned-page counters.  The ABI's wrappers and names
+ * are libusbblk's (tools/lib/usbblk/libusbblk.h).
  */
 #ifndef _USBBLK_TEST_H
 #define _USBBLK_TEST_H
@@ -11,11 +12,36 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/usbblk.h>
+
+/* The variable NAME of the environment, or DEF when unset or empty. */
+static inline const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+/* Write VAL to the sysfs file PATH; 0, or -errno (-EIO for a short write). */
+static inline int sysfs_write(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : (size_t)n == len ? 0 : -EIO;
+}
 
 /* READ_SECTOR or WRITE_SECTOR; 0 or -errno. */
 static inline int usbblk_io(int fd, unsigned long req, uint64_t lba, void *buf,
