@@ -34,7 +34,7 @@ UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
 
-.PHONY: all deps modules dtbs libs libusbblk-check progs run check unit fuzz static checkpatch sparse \
+.PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
 	install-lib install-progs dkms-src
 .DEFAULT_GOAL := all
@@ -47,7 +47,7 @@ all:
 	$(MAKE) -C $(KDIR) M=$(BUILD)/custom modules
 	@echo "built $(BUILD)/custom/usbblk.ko"
 else
-all: modules dtbs libs progs
+all: modules dtbs libs progs man
 endif
 
 help:
@@ -178,6 +178,13 @@ install-progs:
 dkms-src:
 	rm -rf $(DESTDIR)$(DKMS_SRC) && mkdir -p $(DESTDIR)$(DKMS_SRC)
 	cp -r $(TOP)/Kbuild $(TOP)/dkms.conf $(TOP)/drivers $(TOP)/include $(DESTDIR)$(DKMS_SRC)/
+
+# ---------------------------------------------------------------- man page
+MAN := $(BUILD)/man/usbblkctl.1
+$(MAN): $(TOP)/Documentation/usbblkctl.rst | deps
+	@mkdir -p $(@D)
+	rst2man --halt=warning $< $@
+man: $(MAN)
 
 # ---------------------------------------------------------------- run
 run: all
