@@ -10,6 +10,9 @@
 #   make libusbblk-check  the C library's host tests (tools/lib/usbblk)
 #   make check       everything: unit tests, static checks, VM tests on
 #                    both targets; ends with "N passed, N failed"
+#   make bench       usbblk against the kernel's USB stack in QEMU
+#                    [BENCH_ARCH=arm64|x86_64] [BENCH_BOOTS=3]
+#                    [BENCH_READS=10000]; see Documentation/bench.rst
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
@@ -36,7 +39,7 @@ UAPI := $(TOP)/include/uapi
 
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
-	install-lib install-progs dkms-src
+	install-lib install-progs dkms-src bench
 .DEFAULT_GOAL := all
 
 ifneq ($(KDIR),)
@@ -51,7 +54,7 @@ all: modules dtbs libs progs man
 endif
 
 help:
-	@sed -n '3,20p' $(TOP)/Makefile
+	@sed -n '3,22p' $(TOP)/Makefile
 
 # ---------------------------------------------------------------- set-up
 # env.mk is remade (and make restarts) when missing; "deps" runs
@@ -105,8 +108,9 @@ $(foreach a,$(ARCHES) armhf,$(eval $(call lib_rules,$(a))))
 PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Werror -I$(UAPI) \
 	-I$(TOP)/tools/lib -I$(LIBUSBBLK) -I$(LINUX_SRC)/tools/testing/selftests
 PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/tools/demo/*.c) \
-	$(wildcard $(TOP)/selftests/*.c)
-PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h) $(LIBUSBBLK)/libusbblk.h
+	$(wildcard $(TOP)/selftests/*.c) $(wildcard $(TOP)/tools/bench/*.c)
+PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h) $(LIBUSBBLK)/libusbblk.h \
+	$(wildcard $(TOP)/tools/bench/*.h)
 define prog_rules
 $(BUILD)/$(1)/bin/$(basename $(notdir $(2))): $(2) $(PROG_HDRS) $(BUILD)/$(1)/lib/libusbblk.a | deps
 	@mkdir -p $$(@D)
@@ -195,6 +199,16 @@ run: all
 # tools/check; tools/check summarises them as "N passed, N failed".
 check: all
 	$(TOP)/tools/check
+
+# ---------------------------------------------------------------- bench
+# usbblk against the kernel's stack, same stick, same boot (tools/bench/run;
+# table on stdout, results.json, raw.txt and latency.png in build/bench/).
+BENCH_ARCH ?= arm64 x86_64
+BENCH_BOOTS ?= 3
+BENCH_READS ?= 10000
+bench: all
+	$(TOP)/tools/bench/run $(foreach a,$(BENCH_ARCH),--arch $(a)) \
+		--boots $(BENCH_BOOTS) --reads $(BENCH_READS) $(BENCH_OPTS)
 
 unit: | deps
 	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) run
