@@ -13,6 +13,8 @@
 #   make bench       usbblk against the kernel's USB stack in QEMU
 #                    [BENCH_ARCH=arm64|x86_64] [BENCH_BOOTS=3]
 #                    [BENCH_READS=10000]; see Documentation/bench.rst
+#   make soak        mixed I/O, unplugs and media errors on two sticks
+#                    [SOAK_ARCH=arm64|x86_64] [SOAK_MINUTES=30]
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
@@ -37,7 +39,7 @@ UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
 
-.PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz static checkpatch sparse \
+.PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
 	install-lib install-progs dkms-src bench
 .DEFAULT_GOAL := all
@@ -54,7 +56,7 @@ all: modules dtbs libs progs man
 endif
 
 help:
-	@sed -n '3,22p' $(TOP)/Makefile
+	@sed -n '3,24p' $(TOP)/Makefile
 
 # ---------------------------------------------------------------- set-up
 # env.mk is remade (and make restarts) when missing; "deps" runs
@@ -209,6 +211,14 @@ BENCH_READS ?= 10000
 bench: all
 	$(TOP)/tools/bench/run $(foreach a,$(BENCH_ARCH),--arch $(a)) \
 		--boots $(BENCH_BOOTS) --reads $(BENCH_READS) $(BENCH_OPTS)
+
+# ---------------------------------------------------------------- soak
+# Mixed I/O on two sticks (one unplugged and re-plugged, one with a media
+# error) for SOAK_MINUTES per arch; acknowledged writes checked on the host.
+SOAK_ARCH ?= arm64 x86_64
+SOAK_MINUTES ?= 30
+soak: all
+	$(TOP)/tools/soak $(foreach a,$(SOAK_ARCH),--arch $(a)) --seconds $$(($(SOAK_MINUTES) * 60))
 
 unit: | deps
 	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) run
