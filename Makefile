@@ -41,7 +41,7 @@ UAPI := $(TOP)/include/uapi
 
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
-	install-lib install-progs dkms-src bench
+	install-lib install-progs dkms-src bench gocheck
 .DEFAULT_GOAL := all
 
 ifneq ($(KDIR),)
@@ -191,6 +191,50 @@ $(MAN): $(TOP)/Documentation/usbblkctl.rst | deps
 	@mkdir -p $(@D)
 	rst2man --halt=warning $< $@
 man: $(MAN)
+
+# ---------------------------------------------------------------- Go
+# tools/go (module usbblk), cross-built with cgo ($CC compiles libusbblk's
+# sources, so no prebuilt library) and linked static for the guests:
+# "go test -c" of each package in GO_TESTS as build/<arch>/bin/usbblk-<pkg>.test
+# (the root package: usbblk-go.test), each program in GO_PROGS as
+# build/<arch>/bin/<its directory's name>.  Tests that need a device
+# carry the build tag "guest".  Only the standard library: no proxy.
+GO_DIR := $(TOP)/tools/go
+GO_TESTS := . uapi rt
+GO_PROGS := examples/seed cmd/usbblk-gobench
+GO_SRCS := $(shell find $(GO_DIR) -name '*.go' -o -name '*.[ch]' -o -name go.mod) \
+	$(wildcard $(TOP)/tools/lib/usbblk/*.[ch]) $(UAPI)/linux/usbblk.h
+GO_ENV := GOCACHE=$(BUILD)/go/cache GOPATH=$(BUILD)/go/path GOPROXY=off GOFLAGS= \
+	CGO_ENABLED=1 GOOS=linux
+GOARCH_arm64 := arm64
+GOARCH_x86_64 := amd64
+GO_STATIC := -tags netgo,osusergo,guest -ldflags '-s -w -linkmode external -extldflags -static'
+go_test_name = usbblk-$(if $(filter .,$(1)),go,$(subst /,-,$(1))).test
+define go_rules
+$(BUILD)/$(1)/bin/$(call go_test_name,$(2)): $(GO_SRCS) | deps
+	@mkdir -p $$(@D)
+	cd $(GO_DIR) && $(GO_ENV) GOARCH=$(GOARCH_$(1)) CC=$(CC_$(1)) \
+		go test -c $(GO_STATIC) -o $$@ ./$(2)
+progs: $(BUILD)/$(1)/bin/$(call go_test_name,$(2))
+endef
+define go_prog_rules
+$(BUILD)/$(1)/bin/$(notdir $(2)): $(GO_SRCS) | deps
+	@mkdir -p $$(@D)
+	cd $(GO_DIR) && $(GO_ENV) GOARCH=$(GOARCH_$(1)) CC=$(CC_$(1)) \
+		go build $(GO_STATIC) -o $$@ ./$(2)
+progs: $(BUILD)/$(1)/bin/$(notdir $(2))
+endef
+$(foreach a,$(ARCHES),$(foreach p,$(GO_TESTS),$(eval $(call go_rules,$(a),$(p)))))
+$(foreach a,$(ARCHES),$(foreach p,$(GO_PROGS),$(eval $(call go_prog_rules,$(a),$(p)))))
+
+# gofmt and go vet (host, and arm64 through the cross compiler) over the
+# whole module, with and without the guest tag; the hardware-free tests
+# on the host.
+gocheck: | deps
+	@cd $(GO_DIR) && out=$$(gofmt -l .) && [ -z "$$out" ] || { echo "gofmt: $$out"; exit 1; }
+	cd $(GO_DIR) && $(GO_ENV) go vet ./... && $(GO_ENV) go vet -tags guest ./...
+	cd $(GO_DIR) && $(GO_ENV) GOARCH=arm64 CC=$(CC_arm64) go vet -tags guest ./...
+	cd $(GO_DIR) && $(GO_ENV) go test ./...
 
 # ---------------------------------------------------------------- run
 run: all

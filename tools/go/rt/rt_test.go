@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
+//go:build guest
+
 package rt_test
 
 import (

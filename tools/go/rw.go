@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+
+package usbblk
+
+import (
+	"io"
+	"os"
+	"syscall"
+)
+
+// sectors is what ReadAt and WriteAt are built on: whole-block I/O on
+// any buffer, a block size, a capacity and one block of scratch memory
+// (held by the caller of rmw's functions).
+type sectors interface {
+	ReadSectors(lba uint64, buf []byte) error
+	WriteSectors(lba uint64, buf []byte) error
+}
+
+// byteRange is a request in bytes cut into a partial first block, whole
+// blocks, and a partial last block.
+type byteRange struct {
+	headSkip int64 // bytes of the first block before the request
+	headLen  int64 // bytes of the request in a partial first block (0 if none)
+	midLBA   uint64
+	midLen   int64 // bytes of whole blocks
+	tailLBA  uint64
+	tailLen  int64 // bytes of the request in a partial last block (0 if none)
+}
+
+func cut(off, n, bs int64) byteRange {
+	r := byteRange{headSkip: off % bs}
+	if r.headSkip != 0 || n < bs {
+		r.headLen = bs - r.headSkip
+		if r.headLen > n {
+			r.headLen = n
+		}
+	}
+	pos := off + r.headLen // block-aligned unless the request ends in the first block
+	r.midLBA = uint64(pos / bs)
+	r.midLen = (off + n - pos) / bs * bs
+	r.tailLBA = uint64((pos + r.midLen) / bs)
+	r.tailLen = off + n - pos - r.midLen
+	return r
+}
+
+// clip limits a request at off of n bytes to a device of size bytes;
+// short says it was cut.
+func clip(off int64, n int, size int64) (int64, bool) {
+	if off >= size {
+		return 0, n > 0
+	}
+	if int64(n) > size-off {
+		return size - off, true
+	}
+	return int64(n), false
+}
+
+// readAt is io.ReaderAt over d; scratch is one block.
+func readAt(d sectors, bs, size int64, scratch, p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, syscall.EINVAL
+	}
+	n, short := clip(off, len(p), size)
+	r := cut(off, n, bs)
+	done := 0
+	if r.headLen > 0 {
+		if err := d.ReadSectors(uint64(off/bs), scratch); err != nil {
+			return done, err
+		}
+		done += copy(p, scratch[r.headSkip:r.headSkip+r.headLen])
+	}
+	if r.midLen > 0 {
+		if err := d.ReadSectors(r.midLBA, p[done:done+int(r.midLen)]); err != nil {
+			return done, err
+		}
+		done += int(r.midLen)
+	}
+	if r.tailLen > 0 {
+		if err := d.ReadSectors(r.tailLBA, scratch); err != nil {
+			return done, err
+		}
+		done += copy(p[done:], scratch[:r.tailLen])
+	}
+	if short {
+		return done, io.EOF
+	}
+	return done, nil
+}
+
+// writeAt is io.WriterAt over d: partial blocks are read, changed and
+// written back in scratch (one block).
+func writeAt(d sectors, bs, size int64, scratch, p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, syscall.EINVAL
+	}
+	n, short := clip(off, len(p), size)
+	r := cut(off, n, bs)
+	done := 0
+	if r.headLen > 0 {
+		lba := uint64(off / bs)
+		if err := d.ReadSectors(lba, scratch); err != nil {
+			return done, err
+		}
+		copy(scratch[r.headSkip:], p[:r.headLen])
+		if err := d.WriteSectors(lba, scratch); err != nil {
+			return done, err
+		}
+		done += int(r.headLen)
+	}
+	if r.midLen > 0 {
+		if err := d.WriteSectors(r.midLBA, p[done:done+int(r.midLen)]); err != nil {
+			return done, err
+		}
+		done += int(r.midLen)
+	}
+	if r.tailLen > 0 {
+		if err := d.ReadSectors(r.tailLBA, scratch); err != nil {
+			return done, err
+		}
+		copy(scratch, p[done:done+int(r.tailLen)])
+		if err := d.WriteSectors(r.tailLBA, scratch); err != nil {
+			return done, err
+		}
+		done += int(r.tailLen)
+	}
+	if short {
+		return done, syscall.ENOSPC
+	}
+	return done, nil
+}
+
+// ReadAt reads len(p) bytes from byte offset off: any offset and length.
+// Partial blocks at either end go through a scratch block; the whole
+// blocks between go straight into p when p is aligned there (see
+// ReadSectors). Reading past the end returns what there was and io.EOF.
+func (l *LUN) ReadAt(p []byte, off int64) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	scratch, unlock, err := l.scratchBlock("read")
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	n, err := readAt(l, int64(l.info.BlockSize), l.info.Size(), scratch, p, off)
+	return n, l.rwError("read", err)
+}
+
+// WriteAt writes p at byte offset off: any offset and length. Partial
+// blocks at either end are read, changed and written back
+// (read-modify-write), under a lock of this LUN, not against other
+// openers of the node. Writing past the end writes what fits and fails
+// with ENOSPC.
+func (l *LUN) WriteAt(p []byte, off int64) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	scratch, unlock, err := l.scratchBlock("write")
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	n, err := writeAt(l, int64(l.info.BlockSize), l.info.Size(), scratch, p, off)
+	return n, l.rwError("write", err)
+}
+
+// scratchBlock locks and returns the LUN's scratch block.
+func (l *LUN) scratchBlock(op string) ([]byte, func(), error) {
+	l.rmwMu.Lock()
+	l.mu.RLock()
+	closed := l.h == nil
+	l.mu.RUnlock()
+	if closed {
+		l.rmwMu.Unlock()
+		return nil, nil, pathError(op, l.path, os.ErrClosed)
+	}
+	if l.scratch == nil {
+		b, err := AlignedBuffer(int(l.info.BlockSize))
+		if err != nil {
+			l.rmwMu.Unlock()
+			return nil, nil, pathError(op, l.path, err)
+		}
+		l.scratch = b
+	}
+	return l.scratch, l.rmwMu.Unlock, nil
+}
+
+// rwError wraps what readAt and writeAt return themselves; the LUN's
+// methods have wrapped theirs already.
+func (l *LUN) rwError(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	if _, ok := err.(*os.PathError); ok {
+		return err
+	}
+	return pathError(op, l.path, err)
+}
