@@ -445,7 +445,8 @@ func TestFaultSenseError(t *testing.T) {
 	}
 }
 
-// Last (tests run in file order): every page usbblk pinned was released.
+// After the device tests above (tests run in file order; rw_test.go's,
+// later, do no I/O): every page usbblk pinned was released.
 func TestZZNoPinsLeft(t *testing.T) {
 	os.WriteFile("/proc/sys/vm/stat_refresh", []byte("1"), 0)
 	b, err := os.ReadFile("/proc/vmstat")

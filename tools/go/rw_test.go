@@ -83,7 +83,7 @@ func TestReadAtWriteAtMatchModel(t *testing.T) {
 		copy(model, dev.data)
 		rng := rand.New(rand.NewSource(int64(bs)))
 		scratch := make([]byte, bs)
-		for i := 0; i < 3000; i++ {
+		for i := 0; i < 1500; i++ {
 			off := int64(rng.Intn(size + bs))
 			n := rng.Intn(4*bs) + 1
 			if i%5 == 0 {
