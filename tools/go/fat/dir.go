@@ -190,7 +190,7 @@ func (f *FS) parseFAT(d *node, b []byte) ([]*node, []*CorruptError) {
 			case lfnNext != 0:
 				probs = append(probs, corrupt(BadLFN, dpath, 0, "long name of %s incomplete", shortName(e)))
 			case shortChecksum(e[0:11]) != lfnSum:
-				probs = append(probs, corrupt(BadLFN, dpath+"/"+shortName(e), 0,
+				probs = append(probs, corrupt(BadLFN, joinPath(dpath, shortName(e)), 0,
 					"long name checksum %#02x, the 8.3 name's is %#02x", lfnSum, shortChecksum(e[0:11])))
 			default:
 				name = decodeLFN(lfn)
@@ -311,7 +311,7 @@ func (f *FS) parseExFAT(d *node, b []byte) ([]*node, []*CorruptError) {
 		n := &node{parent: d, slot: i / 32, nslots: sc + 1, attr: le.Uint16(e[4:])}
 		n.name = string(utf16.Decode(u))
 		if h := f.nameHash(u); h != le.Uint16(st[4:]) {
-			probs = append(probs, corrupt(BadChecksum, dpath+"/"+n.name, 0, "name hash %#04x, computed %#04x",
+			probs = append(probs, corrupt(BadChecksum, joinPath(dpath, n.name), 0, "name hash %#04x, computed %#04x",
 				le.Uint16(st[4:]), h))
 		}
 		n.dir = n.attr&exAttrDir != 0
@@ -320,7 +320,7 @@ func (f *FS) parseExFAT(d *node, b []byte) ([]*node, []*CorruptError) {
 		n.first = le.Uint32(st[20:])
 		n.size = int64(le.Uint64(st[24:]))
 		if n.size < 0 || n.validLen < 0 || n.validLen > n.size || n.size > f.size {
-			probs = append(probs, corrupt(BadSize, dpath+"/"+n.name, n.first, "size %d, valid %d", n.size, n.validLen))
+			probs = append(probs, corrupt(BadSize, joinPath(dpath, n.name), n.first, "size %d, valid %d", n.size, n.validLen))
 			continue
 		}
 		ts := le.Uint32(e[12:])
@@ -361,4 +361,34 @@ func (f *FS) sameName(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// entryOff is the volume offset of the slot-th 32-byte entry of directory d.
+func (f *FS) entryOff(d *node, slot int) (int64, error) {
+	at := int64(slot) * 32
+	if d.root && (f.kind == FAT12 || f.kind == FAT16) {
+		if at+32 > f.rootLen {
+			return 0, corrupt(BadEntry, "/", 0, "root entry %d past the root directory", slot)
+		}
+		return f.rootOff + at, nil
+	}
+	runs, err := f.dirRuns(d)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range runs {
+		n := int64(r.count) * f.clusterSize
+		if at < n {
+			return f.clusterOff(r.first) + at, nil
+		}
+		at -= n
+	}
+	return 0, corrupt(BadEntry, d.pathName(), 0, "entry %d past the directory's clusters", slot)
+}
+
+func joinPath(dir, name string) string {
+	if dir == "/" {
+		return "/" + name
+	}
+	return dir + "/" + name
 }

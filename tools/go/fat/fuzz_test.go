@@ -72,4 +72,3 @@ func fuzzWalk(fsys *FS, p string, depth int) {
 		}
 	}
 }
-

@@ -297,3 +297,8 @@ func makeExFAT(t testing.TB, size int64, extra []string) *image {
 	runTool(t, "mkfs.exfat", append(append([]string{"-L", img.label}, extra...), img.path)...)
 	return img
 }
+
+func runQuiet(name string, args ...string) (string, error) {
+	out, err := exec.Command(name, args...).CombinedOutput()
+	return string(out), err
+}

@@ -290,6 +290,15 @@ type scenario struct {
 	prepare func(t *testing.T, bs int) (*memDev, Options, *model)
 }
 
+// cutBlocks is the region size of the cut scenarios: small, since every
+// image is opened twice, but room for a few syncs.
+func cutBlocks(bs int) int {
+	if bs >= 4096 {
+		return 10
+	}
+	return 32
+}
+
 func region(bs, blocks int) Options {
 	return Options{Offset: int64(bs), Size: int64(bs * blocks), BlockSize: bs}
 }
@@ -330,7 +339,7 @@ func cutSync(t *testing.T, rng *rand.Rand, dev *memDev, l *Log, m *model, batche
 
 var scenarios = []scenario{
 	{"first sync, header in flight", func(t *testing.T, bs int) (*memDev, Options, *model) {
-		dev, opt := newMemDev(bs*40), region(bs, 32)
+		dev, opt := newMemDev(bs*(cutBlocks(bs)+1)), region(bs, cutBlocks(bs))
 		if err := Format(dev, opt); err != nil {
 			t.Fatal(err)
 		}
@@ -339,7 +348,7 @@ var scenarios = []scenario{
 		return dev, opt, m
 	}},
 	{"first sync, frames in flight", func(t *testing.T, bs int) (*memDev, Options, *model) {
-		dev, opt := newMemDev(bs*40), region(bs, 32)
+		dev, opt := newMemDev(bs*(cutBlocks(bs)+1)), region(bs, cutBlocks(bs))
 		if err := Format(dev, opt); err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +357,7 @@ var scenarios = []scenario{
 		return dev, opt, m
 	}},
 	{"after history, several batches in flight", func(t *testing.T, bs int) (*memDev, Options, *model) {
-		dev, opt := newMemDev(bs*40), region(bs, 32)
+		dev, opt := newMemDev(bs*(cutBlocks(bs)+1)), region(bs, cutBlocks(bs))
 		if err := Format(dev, opt); err != nil {
 			t.Fatal(err)
 		}
@@ -360,7 +369,7 @@ var scenarios = []scenario{
 		return dev, opt, m
 	}},
 	{"wrap of the ring in flight", func(t *testing.T, bs int) (*memDev, Options, *model) {
-		dev, opt := newMemDev(bs*20), region(bs, 12)
+		dev, opt := newMemDev(bs*13), region(bs, 12)
 		if err := Format(dev, opt); err != nil {
 			t.Fatal(err)
 		}
@@ -378,8 +387,8 @@ var scenarios = []scenario{
 		cutSync(t, rng, dev, l, m, 3, bs/2, true)
 		return dev, opt, m
 	}},
-	{"second session rewrites a torn tail", func(t *testing.T, bs int) (*memDev, Options, *model) {
-		dev, opt := newMemDev(bs*40), region(bs, 32)
+	{"second session over a torn tail", func(t *testing.T, bs int) (*memDev, Options, *model) {
+		dev, opt := newMemDev(bs*(cutBlocks(bs)+1)), region(bs, cutBlocks(bs))
 		if err := Format(dev, opt); err != nil {
 			t.Fatal(err)
 		}

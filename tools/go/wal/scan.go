@@ -85,7 +85,7 @@ type batchPos struct {
 
 // scanResult is what one pass over the log found.
 type scanResult struct {
-	safeEnd  int64  // position after the last commit (or pad with nothing pending)
+	safeEnd  int64  // the last sync point: a block boundary after a commit or pad
 	nextSeq  uint64 // sequence number of the frame that comes there
 	lastEnd  int64  // position after the last valid frame
 	epoch    uint32 // highest epoch seen
@@ -106,10 +106,14 @@ func scan(g *geometry, id *[16]byte, start int64, seq uint64,
 	w := &window{g: g}
 	r := &scanResult{safeEnd: start, nextSeq: seq, lastEnd: start}
 	type rec struct {
-		seq  uint64
-		data []byte
+		seq   uint64
+		epoch uint32
+		data  []byte
 	}
-	var pending []rec
+	// pending: records since the last commit; done: committed batches
+	// since the last sync point, held back until one is reached
+	var pending, done []rec
+	var doneBatches []batchPos
 	pos := g.norm(start)
 	batchStart := batchPos{seq, pos}
 	var walked int64
@@ -161,7 +165,7 @@ func scan(g *geometry, id *[16]byte, start int64, seq uint64,
 				// bounded by the ring: the frames are in it
 				d = append([]byte(nil), payload...)
 			}
-			pending = append(pending, rec{f.seq, d})
+			pending = append(pending, rec{f.seq, f.epoch, d})
 		case frameCommit:
 			first := uint64(0)
 			if f.length == 8 {
@@ -176,15 +180,16 @@ func scan(g *geometry, id *[16]byte, start int64, seq uint64,
 				break
 			}
 			for _, p := range pending {
-				if fn != nil {
-					if err := fn(p.seq, p.data); err != nil {
-						return nil, err
-					}
+				if p.epoch != f.epoch {
+					// one session writes a whole batch
+					ok = false
 				}
 			}
-			r.records += len(pending)
-			r.nbatches++
-			r.batches = append(r.batches, batchStart)
+			if !ok {
+				break
+			}
+			done = append(done, pending...)
+			doneBatches = append(doneBatches, batchStart)
 			pending = pending[:0]
 		case framePad:
 		default:
@@ -200,13 +205,27 @@ func scan(g *geometry, id *[16]byte, start int64, seq uint64,
 		end := pos + size
 		r.lastEnd = end
 		walked += g.ring(pos, g.norm(end))
-		if len(pending) == 0 {
-			r.safeEnd, r.nextSeq = end, seq
-			batchStart = batchPos{seq, g.norm(end)}
-		}
 		pos = g.norm(end)
+		if len(pending) == 0 {
+			batchStart = batchPos{seq, pos}
+			if pos%g.bs == 0 {
+				// a sync point: a Sync that got this far ended here
+				for _, p := range done {
+					if fn != nil {
+						if err := fn(p.seq, p.data); err != nil {
+							return nil, err
+						}
+					}
+				}
+				r.records += len(done)
+				r.nbatches += len(doneBatches)
+				r.batches = append(r.batches, doneBatches...)
+				done, doneBatches = done[:0], doneBatches[:0]
+				r.safeEnd, r.nextSeq = pos, seq
+			}
+		}
 	}
-	r.dropped = len(pending)
+	r.dropped = len(pending) + len(done)
 	return r, nil
 }
 

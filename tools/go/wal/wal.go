@@ -63,13 +63,15 @@ type Recovery struct {
 	Batches  int    // committed batches
 	FirstSeq uint64 // sequence number of the oldest live frame
 	NextSeq  uint64 // sequence number the next frame gets
-	// Dropped counts record frames that were intact but whose batch had
-	// no commit: a cut during their Sync.  They are not in the log.
+	// Dropped counts record frames that were intact but came after the
+	// last sync point (their batch had no commit, or the Sync that wrote
+	// it did not reach its end): a cut during their Sync.  They are not
+	// in the log.
 	Dropped int
 	// TailBytes is how much of the log after the last commit was intact
 	// but is given up; Torn says the walk ended at a damaged frame
 	// rather than at a clean end.  Either way the tail is trimmed: the
-	// first Sync rewrites the block it ends in.
+	// first Sync writes over it from the last sync point on.
 	TailBytes int64
 	Torn      bool
 	Stop      string // where and why the walk ended
@@ -192,26 +194,11 @@ func Open(dev Device, opt Options) (*Log, *Recovery, error) {
 	if l.epoch == 0 {
 		return nil, nil, fmt.Errorf("%w: epoch wrapped", ErrCorrupt)
 	}
-	// The trim: the next write starts at the beginning of the block the
-	// last commit ends in and carries the intact part of that block, so
-	// whatever followed it (torn or stale) is overwritten first.
-	end := r.safeEnd
-	if end == g.dataEnd {
-		end = g.dataStart
-	}
-	l.wpos = end - end%g.bs
-	if l.wpos < g.dataStart {
-		l.wpos = g.dataStart
-	}
-	l.cur, l.durEnd = end, end
-	if end > l.wpos {
-		w := &window{g: &g}
-		b, err := w.get(l.wpos, end-l.wpos)
-		if err != nil {
-			return nil, nil, err
-		}
-		l.segs = []seg{{l.wpos, append([]byte(nil), b...)}}
-	}
+	// The trim: the next write starts at the last sync point (a block
+	// boundary), over whatever a cut left after it (torn, or intact but
+	// from a Sync that never returned); nothing recovery reported is
+	// ever written again.
+	l.wpos, l.cur, l.durEnd = r.safeEnd, r.safeEnd, r.safeEnd
 	l.live = g.ring(int64(h.start), l.cur)
 	rec := &Recovery{Records: r.records, Batches: r.nbatches, FirstSeq: h.startSeq,
 		NextSeq: r.nextSeq, Dropped: r.dropped, TailBytes: g.ring(r.safeEnd, r.lastEnd),
