@@ -137,6 +137,9 @@ func session(t testing.TB, rng *rand.Rand, l *Log, m *model, batches, maxRec int
 func makeRoom(t testing.TB, l *Log, m *model, need int64) {
 	t.Helper()
 	for l.live+need+5*l.g.bs+frameSize(8) > l.g.capacity() {
+		if l.live == 0 {
+			t.Fatalf("a batch of %d bytes cannot fit in %d", need, l.g.capacity())
+		}
 		if err := l.Sync(); err != nil {
 			t.Fatalf("sync: %v", err)
 		}
