@@ -12,6 +12,7 @@
  *   trace_wake_run    the caller woken -> the caller running
  *   trace_irq_caller  last hard IRQ -> the caller running
  *   trace_exit        the caller running for the last time -> E
+ *   trace_td_rtt      a TD queued (usbblk_bulk) -> its transfer event handled
  *   trace_total       B -> E
  *   trace_irqs, trace_wakeups, trace_events   counts per read
  *
@@ -24,6 +25,7 @@
 
 #define TRACE_MAX_IO	3000
 #define TRACE_OUTLIERS	5
+#define NSTAGES		9
 
 static const char *tracefs(void)
 {
@@ -118,12 +120,13 @@ static void cmd_trace(struct stick *s)
 	const char *dir = tracefs();
 	const char *irqname = is_usbblk(s->stack) ? "usbblk" : "xhci";
 	unsigned long n = opt_n > TRACE_MAX_IO ? TRACE_MAX_IO : opt_n, i;
-	uint64_t *st[8];
-	size_t cnt[8] = { 0 };
-	static const char *const names[8] = {
+	uint64_t *st[NSTAGES];
+	size_t cnt[NSTAGES] = { 0 };
+	static const char *const names[NSTAGES] = {
 		"trace_submit", "trace_irq_thread", "trace_wake_run", "trace_irq_caller",
-		"trace_exit", "trace_total", "trace_irqs", "trace_wakeups"
+		"trace_exit", "trace_total", "trace_irqs", "trace_wakeups", "trace_td_rtt"
 	};
+	double bulk = -1;
 	struct tio *io = calloc(n, sizeof(*io)), *cur = NULL;
 	uint8_t *buf = buf_alloc(BS);
 	int mfd, me = getpid(), irq = -1, thr = -1;
@@ -136,7 +139,7 @@ static void cmd_trace(struct stick *s)
 		printf("N %s: no tracefs, no trace figures\n", s->stack);
 		return;
 	}
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < NSTAGES; i++) {
 		st[i] = calloc(TRACE_MAX_IO * 8, sizeof(uint64_t));
 		if (!st[i])
 			die("calloc");
@@ -261,10 +264,17 @@ static void cmd_trace(struct stick *s)
 			continue;
 		}
 		if (cur && !strncmp(ev, "usbblk_", 7)) {
-			if (!strcmp(ev, "usbblk_bulk") && cur->submit < 0)
-				cur->submit = ts;
-			if (!strcmp(ev, "usbblk_xfer_event"))
+			if (!strcmp(ev, "usbblk_bulk")) {
+				if (cur->submit < 0)
+					cur->submit = ts;
+				bulk = ts;
+			}
+			if (!strcmp(ev, "usbblk_xfer_event")) {
 				cur->events++;
+				if (bulk >= 0)
+					trace_sample(st[8], &cnt[8], ts - bulk);
+				bulk = -1;
+			}
 		}
 	}
 	fclose(f);
@@ -284,7 +294,7 @@ static void cmd_trace(struct stick *s)
 		trace_sample(st[6], &cnt[6], t->irqs / 1000.0);
 		trace_sample(st[7], &cnt[7], t->wakeups / 1000.0);
 	}
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < NSTAGES; i++)
 		print_samples(s->stack, names[i], st[i], cnt[i]);
 	if (is_usbblk(s->stack)) {
 		uint64_t *ev = calloc(n, sizeof(*ev));
@@ -316,7 +326,7 @@ static void cmd_trace(struct stick *s)
 			w->e = 0;
 		}
 	}
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < NSTAGES; i++)
 		free(st[i]);
 	free(io);
 	free(buf);
