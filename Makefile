@@ -121,10 +121,10 @@ progs: $(BUILD)/$(1)/bin/$(basename $(notdir $(2)))
 endef
 $(foreach a,$(ARCHES),$(foreach p,$(PROG_SRCS),$(eval $(call prog_rules,$(a),$(p)))))
 
-# 32-bit (armhf) builds of the ABI tests, run on the arm64 guest: the
-# ioctls through compat_ioctl.
+# 32-bit (armhf) builds of the ABI tests and of usbblkctl, run on the
+# arm64 guest: the ioctls through compat_ioctl.
 COMPAT_SRCS := $(TOP)/selftests/io_test.c $(TOP)/selftests/devices_test.c \
-	$(TOP)/selftests/enumerate_test.c
+	$(TOP)/selftests/enumerate_test.c $(TOP)/tools/usbblkctl/usbblkctl.c
 define compat_rules
 $(BUILD)/arm64/bin/$(basename $(notdir $(1)))32: $(1) $(PROG_HDRS) $(BUILD)/armhf/lib/libusbblk.a | deps
 	@mkdir -p $$(@D)
