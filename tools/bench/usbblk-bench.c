@@ -31,6 +31,8 @@
  *             usb-storage,drive=stick0,id=stick0)
  *   -P        latency test: polled completions (USBBLK_IO_POLL), if the
  *             ABI has them
+ *   -t MS     usbblk: timeout_ms of every request (default 0: the
+ *             driver's io_timeout_ms)
  *
  * Output (stdout), one record a line, read by tools/bench/run:
  *   S STACK NAME TAG v1 v2 ...   samples (ns, or what NAME says)
@@ -73,7 +75,7 @@
 #define BS		512u
 #define MAX_SEQ		(4u << 20)
 
-static unsigned long opt_n = 10000, opt_mib = 32, opt_k;
+static unsigned long opt_n = 10000, opt_mib = 32, opt_k, opt_timeout;
 static const char *opt_tag = "idle";
 static const char *opt_add = "usb-storage,drive=stick0,id=stick0";
 static int opt_rt, opt_reads_only, opt_poll;
@@ -235,7 +237,7 @@ static int stick_io(struct stick *s, int wr, uint64_t lba, void *buf, uint32_t c
 
 	if (is_usbblk(s->stack))
 		return usbblk_io(s->fd, wr ? USBBLK_IOC_WRITE_SECTOR : USBBLK_IOC_READ_SECTOR,
-				 lba, buf, count, flags, 0);
+				 lba, buf, count, flags, (uint32_t)opt_timeout);
 	if (wr)
 		n = pwrite(s->fd, buf, (size_t)count * BS, (off_t)(lba * BS));
 	else
@@ -820,7 +822,7 @@ static void cmd_save(struct stick *s, const char *file)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: usbblk-bench [-n N] [-m MIB] [-k N] [-T TAG] [-r] [-w] [-P] [-a ADD]\n"
+	fprintf(stderr, "usage: usbblk-bench [-n N] [-m MIB] [-k N] [-T TAG] [-r] [-w] [-P] [-a ADD] [-t MS]\n"
 			"         lat|seq|trace STACK DEV | probe|plug|stats STACK | save STACK DEV FILE\n");
 	exit(2);
 }
@@ -831,7 +833,7 @@ int main(int argc, char **argv)
 	struct stick s;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:k:T:rwPa:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:k:T:rwPa:t:")) != -1) {
 		switch (c) {
 		case 'n': opt_n = strtoul(optarg, NULL, 0); break;
 		case 'm': opt_mib = strtoul(optarg, NULL, 0); break;
@@ -841,6 +843,7 @@ int main(int argc, char **argv)
 		case 'w': opt_reads_only = 1; break;
 		case 'P': opt_poll = 1; break;
 		case 'a': opt_add = optarg; break;
+		case 't': opt_timeout = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}
