@@ -20,6 +20,7 @@
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
 #                    the module (with KDIR=), udev rule, library, tools
 #   make dkms-src    the module's sources to /usr/src/usbblk-VERSION for DKMS
+#   make gobench [GOBENCH_N=10000]  the Go latency bench in both guests
 #
 # Downloads are cached in $(USBBLK_CACHE) (default ~/.cache/usbblk).
 
@@ -41,7 +42,7 @@ UAPI := $(TOP)/include/uapi
 
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
-	install-lib install-progs dkms-src bench gocheck
+	install-lib install-progs dkms-src bench gocheck gobench
 .DEFAULT_GOAL := all
 
 ifneq ($(KDIR),)
@@ -235,6 +236,15 @@ gocheck: | deps
 	cd $(GO_DIR) && $(GO_ENV) go vet ./... && $(GO_ENV) go vet -tags guest ./...
 	cd $(GO_DIR) && $(GO_ENV) GOARCH=arm64 CC=$(CC_arm64) go vet -tags guest ./...
 	cd $(GO_DIR) && $(GO_ENV) go test ./...
+
+# The Go latency bench's long form in both guests (make check runs 300
+# reads a row): GOBENCH_N reads a row, tables in build/gobench/ARCH.txt.
+GOBENCH_N ?= 10000
+gobench: all
+	@mkdir -p $(BUILD)/gobench
+	set -o pipefail; for a in $(ARCHES); do rm -f $(BUILD)/gobench/$$a.img; truncate -s 64M $(BUILD)/gobench/$$a.img; \
+		$(TOP)/tools/vm/run --arch $$a --timeout 3600 --disk $(BUILD)/gobench/$$a.img,serial=GOBENCH \
+		-- usbblk-gobench -n $(GOBENCH_N) | tee $(BUILD)/gobench/$$a.txt || exit 1; done
 
 # ---------------------------------------------------------------- run
 run: all
