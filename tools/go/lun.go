@@ -153,7 +153,7 @@ func (l *LUN) io(op string, lba uint64, buf []byte, flags uint32) error {
 		return pathError(op, l.path, fmt.Errorf("%d bytes, not a multiple of the block size %d: %w",
 			len(buf), bs, syscall.EINVAL))
 	}
-	if uintptr(unsafe.Pointer(&buf[0]))%uintptr(l.info.DMAAlignment) == 0 {
+	if align := uintptr(l.info.DMAAlignment); align == 0 || uintptr(unsafe.Pointer(&buf[0]))%align == 0 {
 		return l.direct(op, lba, buf, flags)
 	}
 	return l.bounced(op, lba, buf, flags)

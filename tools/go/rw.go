@@ -133,35 +133,28 @@ func writeAt(d sectors, bs, size int64, scratch, p []byte, off int64) (int, erro
 // Partial blocks at either end go through a scratch block; the whole
 // blocks between go straight into p when p is aligned there (see
 // ReadSectors). Reading past the end returns what there was and io.EOF.
-func (l *LUN) ReadAt(p []byte, off int64) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	scratch, unlock, err := l.scratchBlock("read")
-	if err != nil {
-		return 0, err
-	}
-	defer unlock()
-	n, err := readAt(l, int64(l.info.BlockSize), l.info.Size(), scratch, p, off)
-	return n, l.rwError("read", err)
-}
+func (l *LUN) ReadAt(p []byte, off int64) (int, error) { return l.byteIO("read", readAt, p, off) }
 
 // WriteAt writes p at byte offset off: any offset and length. Partial
 // blocks at either end are read, changed and written back
 // (read-modify-write), under a lock of this LUN, not against other
 // openers of the node. Writing past the end writes what fits and fails
 // with ENOSPC.
-func (l *LUN) WriteAt(p []byte, off int64) (int, error) {
+func (l *LUN) WriteAt(p []byte, off int64) (int, error) { return l.byteIO("write", writeAt, p, off) }
+
+// byteIO runs readAt or writeAt on the LUN with its scratch block.
+func (l *LUN) byteIO(op string, f func(d sectors, bs, size int64, scratch, p []byte, off int64) (int, error),
+	p []byte, off int64) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	scratch, unlock, err := l.scratchBlock("write")
+	scratch, unlock, err := l.scratchBlock(op)
 	if err != nil {
 		return 0, err
 	}
 	defer unlock()
-	n, err := writeAt(l, int64(l.info.BlockSize), l.info.Size(), scratch, p, off)
-	return n, l.rwError("write", err)
+	n, err := f(l, int64(l.info.BlockSize), l.info.Size(), scratch, p, off)
+	return n, l.rwError(op, err)
 }
 
 // scratchBlock locks and returns the LUN's scratch block.
