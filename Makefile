@@ -229,13 +229,14 @@ $(foreach a,$(ARCHES),$(foreach p,$(GO_TESTS),$(eval $(call go_rules,$(a),$(p)))
 $(foreach a,$(ARCHES),$(foreach p,$(GO_PROGS),$(eval $(call go_prog_rules,$(a),$(p)))))
 
 # gofmt and go vet (host, and arm64 through the cross compiler) over the
-# whole module, with and without the guest tag; the hardware-free tests
-# on the host.
+# whole module, with and without the guest tag; the binding's
+# hardware-free tests on the host (fat and wal have theirs in
+# tools/go/check-go).
 gocheck: | deps
 	@cd $(GO_DIR) && out=$$(gofmt -l .) && [ -z "$$out" ] || { echo "gofmt: $$out"; exit 1; }
 	cd $(GO_DIR) && $(GO_ENV) go vet ./... && $(GO_ENV) go vet -tags guest ./...
 	cd $(GO_DIR) && $(GO_ENV) GOARCH=arm64 CC=$(CC_arm64) go vet -tags guest ./...
-	cd $(GO_DIR) && $(GO_ENV) go test ./...
+	cd $(GO_DIR) && $(GO_ENV) go test . ./uapi ./rt ./internal/...
 
 # The Go latency bench's long form in both guests (make check runs 300
 # reads a row): GOBENCH_N reads a row, tables in build/gobench/ARCH.txt.
