@@ -5,7 +5,8 @@
 // usbblk_read, the same build), with the garbage collector idle, busy
 // (a goroutine allocating and keeping a pointer-rich heap), and busy with
 // GOGC=off under a memory limit; each with and without package rt
-// (LockOSThread, SCHED_FIFO 40, one CPU, mlockall). It prints a table:
+// (LockOSThread, SCHED_FIFO 40, the CPU the usbblk IRQ is moved to,
+// mlockall; those rows run in a second process). It prints a table:
 // percentiles of the read latency and, from runtime/metrics, the GC
 // cycles and stop-the-world pauses during each run.
 //
@@ -55,10 +56,13 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -167,19 +171,20 @@ func run(r *row, lun *usbblk.LUN, node string, n int) error {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	if r.gc == gcOff {
 		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(192 << 20)
+		debug.SetMemoryLimit(128 << 20)
 	}
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	var allocated int64
 	if r.gc != gcIdle {
 		wg.Add(1)
-		go allocate(&stop, 32<<20, &wg, &allocated)
+		go allocate(&stop, 16<<20, &wg, &allocated)
 		time.Sleep(200 * time.Millisecond) // let it build its heap
 	}
 	runtime.GC()
 	if r.rt {
 		th, err := rt.Lock(rt.Config{Priority: 40, CPUs: []int{runtime.NumCPU() - 1}, LockMemory: true})
+		// (the CPU irqCPU gave the usbblk IRQ)
 		if err != nil {
 			stop.Store(true)
 			wg.Wait()
@@ -239,30 +244,55 @@ func cLoop(node string, n int, r *row) error {
 func us(d time.Duration) string { return fmt.Sprintf("%.0f", float64(d)/1e3) }
 func usf(s float64) string      { return fmt.Sprintf("%.0f", s*1e6) }
 
+// irqCPU moves the usbblk IRQ (and so its IRQ thread) to the last CPU and
+// returns that CPU, for the rt rows to share: a wakeup on another CPU
+// costs an IPI. Without an IRQ to move, it returns the last CPU.
+func irqCPU() (int, string) {
+	cpu := runtime.NumCPU() - 1
+	b, _ := os.ReadFile("/proc/interrupts")
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 0 && strings.Contains(l, "usbblk") {
+			irq := strings.TrimSuffix(f[0], ":")
+			err := os.WriteFile("/proc/irq/"+irq+"/smp_affinity_list", []byte(strconv.Itoa(cpu)), 0)
+			if err != nil {
+				return cpu, fmt.Sprintf("IRQ %s stays (%v)", irq, err)
+			}
+			return cpu, fmt.Sprintf("IRQ %s and the rt rows on CPU %d", irq, cpu)
+		}
+	}
+	return cpu, "no usbblk IRQ in /proc/interrupts"
+}
+
 func main() {
 	node := flag.String("lun", "/dev/usbblk0", "LUN node")
 	n := flag.Int("n", 10000, "reads per row")
+	rtRows := flag.Bool("rt-rows", false, "(internal) only the rows with package rt, no header")
 	flag.Parse()
 	log.SetFlags(0)
+	// One bound for every row: the guest has 1 GiB, and under mlockall
+	// every heap page the process ever used stays resident.
+	debug.SetMemoryLimit(256 << 20)
 	lun, err := usbblk.OpenReadOnly(*node)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer lun.Close()
 	var rows []*row
-	for _, withRT := range []bool{false, true} { // rt last: mlockall stays
-		for _, gc := range []gcMode{gcIdle, gcBusy, gcOff} {
-			rows = append(rows, &row{name: "Go ReadSectors", gc: gc, rt: withRT})
-		}
-		for _, gc := range []gcMode{gcIdle, gcBusy} {
-			rows = append(rows, &row{name: "C usbblk_read", gc: gc, rt: withRT})
-		}
+	for _, gc := range []gcMode{gcIdle, gcBusy, gcOff} {
+		rows = append(rows, &row{name: "Go ReadSectors", gc: gc, rt: *rtRows})
 	}
-	info, _ := lun.Info()
-	fmt.Printf("usbblk-gobench: %s, %d-byte blocks, %d reads a row, one block each at LBA i %% %d, %s/%s, GOMAXPROCS %d, %d CPUs\n",
-		*node, info.BlockSize, *n, span, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU())
-	fmt.Printf("%-15s %-9s %-3s %7s %7s %7s %7s %7s %4s %9s %9s %9s %7s\n", "loop", "GC", "rt",
-		"p50us", "p90us", "p99us", "p99.9us", "maxus", "GCs", "pause99us", "pausemax", "sched99us", "allocMB")
+	for _, gc := range []gcMode{gcIdle, gcBusy} {
+		rows = append(rows, &row{name: "C usbblk_read", gc: gc, rt: *rtRows})
+	}
+	if !*rtRows {
+		info, _ := lun.Info()
+		_, irq := irqCPU()
+		fmt.Printf("usbblk-gobench: %s, %d-byte blocks, %d reads a row, one block each at LBA i %% %d, %s/%s, GOMAXPROCS %d, %d CPUs, %s\n",
+			*node, info.BlockSize, *n, span, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), irq)
+		fmt.Printf("%-15s %-9s %-3s %7s %7s %7s %7s %7s %4s %9s %9s %9s %7s\n", "loop", "GC", "rt",
+			"p50us", "p90us", "p99us", "p99.9us", "maxus", "GCs", "pause99us", "pausemax", "sched99us", "allocMB")
+	}
 	for _, r := range rows {
 		if err := run(r, lun, *node, *n); err != nil {
 			log.Fatalf("%s GC %s rt %v: %v", r.name, r.gc, r.rt, err)
@@ -277,5 +307,14 @@ func main() {
 		fmt.Printf("%-15s %-9s %-3s %7s %7s %7s %7s %7s %4d %9s %9s %9s %7d\n", r.name, r.gc, rtName,
 			us(q(0.5)), us(q(0.9)), us(q(0.99)), us(q(0.999)), us(l[len(l)-1]),
 			r.gcs, usf(r.pauseP99), usf(r.pauseMax), usf(r.schedP99), r.allocMB)
+	}
+	if !*rtRows {
+		// The rt rows in a fresh process: mlockall there locks a small
+		// heap, not the one these rows grew.
+		cmd := exec.Command("/proc/self/exe", "-rt-rows", "-lun", *node, "-n", strconv.Itoa(*n))
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("the rt rows: %v", err)
+		}
 	}
 }
