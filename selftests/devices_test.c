@@ -19,26 +19,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
 
 #define MAX_DEVS 32
 
 static const char *dev_node(void)
 {
-	const char *v = getenv("USBBLK_DEV");
-
-	return v && *v ? v : "/dev/usbblk-hc0";
-}
-
-static int enumerate(int fd, struct usbblk_device_info *devs, unsigned int max,
-		     struct usbblk_enumerate *e, unsigned int flags)
-{
-	memset(e, 0, sizeof(*e));
-	e->flags = flags;
-	e->devices = (uintptr_t)devs;
-	e->max_devices = max;
-	return ioctl(fd, USBBLK_IOC_ENUMERATE, e);
+	return env_or("USBBLK_DEV", "/dev/usbblk-hc0");
 }
 
 FIXTURE(devs) {
@@ -52,8 +41,7 @@ FIXTURE_SETUP(devs)
 	self->fd = open(dev_node(), O_RDONLY);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", dev_node(), strerror(errno));
 	memset(self->d, 0xa5, sizeof(self->d));
-	ASSERT_EQ(0, enumerate(self->fd, self->d, MAX_DEVS, &self->e, 0))
-		TH_LOG("ENUMERATE: %s", strerror(errno));
+	ASSERT_EQ(0, usbblk_hc_enumerate(self->fd, 0, &self->e, self->d, MAX_DEVS));
 }
 
 FIXTURE_TEARDOWN(devs)
@@ -108,10 +96,10 @@ TEST_F(devs, count_only_and_short_array)
 	struct usbblk_enumerate e;
 	struct usbblk_device_info one[1];
 
-	ASSERT_EQ(0, enumerate(self->fd, NULL, 0, &e, USBBLK_ENUM_NO_RESCAN));
+	ASSERT_EQ(0, usbblk_hc_enumerate(self->fd, USBBLK_ENUM_NO_RESCAN, &e, NULL, 0));
 	EXPECT_EQ(self->e.ndevices, e.ndevices);
 	memset(one, 0x5a, sizeof(one));
-	ASSERT_EQ(0, enumerate(self->fd, one, 1, &e, USBBLK_ENUM_NO_RESCAN));
+	ASSERT_EQ(0, usbblk_hc_enumerate(self->fd, USBBLK_ENUM_NO_RESCAN, &e, one, 1));
 	EXPECT_EQ(self->e.ndevices, e.ndevices);
 	EXPECT_EQ(1, e.max_devices);
 	if (e.ndevices)
@@ -126,10 +114,9 @@ TEST_F(devs, bad_device_array_efault)
 	ASSERT_NE(MAP_FAILED, ro);
 	if (!self->e.ndevices)
 		SKIP(return, "no devices");
-	EXPECT_EQ(-1, enumerate(self->fd, (void *)16, MAX_DEVS, &e, 0));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, enumerate(self->fd, ro, 4096 / sizeof(struct usbblk_device_info), &e, 0));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, usbblk_hc_enumerate(self->fd, 0, &e, (void *)16, MAX_DEVS));
+	EXPECT_EQ(-EFAULT, usbblk_hc_enumerate(self->fd, 0, &e, ro,
+					       4096 / sizeof(struct usbblk_device_info)));
 	munmap(ro, 4096);
 }
 
@@ -140,7 +127,7 @@ TEST_F(devs, rescan_is_stable)
 	unsigned int i;
 
 	for (i = 0; i < 5; i++) {
-		ASSERT_EQ(0, enumerate(self->fd, d, MAX_DEVS, &e, 0));
+		ASSERT_EQ(0, usbblk_hc_enumerate(self->fd, 0, &e, d, MAX_DEVS));
 		ASSERT_EQ(self->e.ndevices, e.ndevices);
 		EXPECT_EQ(0, memcmp(d, self->d, e.ndevices * sizeof(d[0])));
 	}

@@ -29,17 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
 
 #define DRV "/sys/bus/platform/drivers/usbblk"
-
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : def;
-}
 
 static const char *device(void)
 {
@@ -68,8 +62,7 @@ static int enumerate_dev(const char *name, struct usbblk_enumerate *e)
 
 		if (fd < 0)
 			continue;
-		memset(e, 0, sizeof(*e));
-		ret = ioctl(fd, USBBLK_IOC_ENUMERATE, e) ? -errno : 0;
+		ret = usbblk_hc_enumerate(fd, 0, e, NULL, 0);
 		close(fd);
 		if (!ret && !strcmp(e->hc.name, name))
 			break;
@@ -98,18 +91,6 @@ static long long dwc3_reg(const char *name, const char *reg)
 		}
 	fclose(f);
 	return val;
-}
-
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
 }
 
 static int is_dwc3_id(unsigned int snpsid)

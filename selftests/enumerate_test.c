@@ -17,31 +17,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
-#include "usbblk-names.h"
+#include <linux/usb/ch9.h>
+#include "libusbblk.h"
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
-
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : def;
-}
-
-static unsigned int speed_from_name(const char *s)
-{
-	static const struct { const char *n; unsigned int v; } t[] = {
-		{ "low", USB_SPEED_LOW }, { "full", USB_SPEED_FULL },
-		{ "high", USB_SPEED_HIGH }, { "super", USB_SPEED_SUPER },
-		{ "super-plus", USB_SPEED_SUPER_PLUS },
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (!strcmp(s, t[i].n))
-			return t[i].v;
-	return USB_SPEED_UNKNOWN;
-}
 
 FIXTURE(hc) {
 	int fd;
@@ -54,9 +33,7 @@ FIXTURE_SETUP(hc)
 
 	self->fd = open(dev, O_RDONLY);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", dev, strerror(errno));
-	memset(&self->e, 0, sizeof(self->e));
-	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_ENUMERATE, &self->e))
-		TH_LOG("ENUMERATE: %s", strerror(errno));
+	ASSERT_EQ(0, usbblk_hc_enumerate(self->fd, 0, &self->e, NULL, 0));
 }
 
 FIXTURE_TEARDOWN(hc)
@@ -105,7 +82,7 @@ TEST_F(hc, port_count)
 TEST_F(hc, sticks_connected_at_speed)
 {
 	unsigned int sticks = atoi(env_or("USBBLK_EXPECT_STICKS", "0"));
-	unsigned int speed = speed_from_name(env_or("USBBLK_EXPECT_SPEED", "super"));
+	unsigned int speed = usbblk_speed_from_name(env_or("USBBLK_EXPECT_SPEED", "super"));
 	unsigned int i, connected = 0;
 
 	for (i = 0; i < self->e.nports; i++) {

@@ -26,17 +26,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
 
 #define MAX_DEVS 16
-
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : def;
-}
 
 static unsigned int enum_flags;
 
@@ -47,14 +41,10 @@ static int find_serial(int fd, const char *serial, int *configured, char *pools_
 	struct usbblk_device_info d[MAX_DEVS];
 	struct usbblk_enumerate e;
 	unsigned int i;
-	int n = 0;
+	int n = usbblk_hc_enumerate(fd, enum_flags, &e, d, MAX_DEVS);
 
-	memset(&e, 0, sizeof(e));
-	e.flags = enum_flags;
-	e.devices = (uintptr_t)d;
-	e.max_devices = MAX_DEVS;
-	if (ioctl(fd, USBBLK_IOC_ENUMERATE, &e))
-		return -errno;
+	if (n)
+		return n;
 	*configured = 0;
 	for (i = 0; i < e.ndevices && i < MAX_DEVS; i++) {
 		if (strcmp(d[i].serial, serial))

@@ -26,21 +26,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
 #include "usbblk-test.h"
 #include "kselftest_harness.h"
 
-/* lba, buffer, count, flags; the default timeout */
-#define io(fd, req, lba, buf, n, flags) usbblk_io(fd, req, lba, buf, n, flags, 0)
+/* handle, lba, buffer, count, flags; the default timeout */
+#define rd(h, lba, buf, n, flags) usbblk_read(h, lba, buf, n, flags, 0)
+#define wr(h, lba, buf, n, flags) usbblk_write(h, lba, buf, n, flags, 0)
 
 static const char *lun_node(void)
 {
-	const char *v = getenv("USBBLK_LUN");
-
-	return v && *v ? v : "/dev/usbblk0";
+	return env_or("USBBLK_LUN", "/dev/usbblk0");
 }
 
 FIXTURE(lun) {
+	struct usbblk *h;
 	int fd;
 	struct usbblk_info info;
 	uint32_t bs;
@@ -51,8 +51,9 @@ FIXTURE(lun) {
 
 FIXTURE_SETUP(lun)
 {
-	self->fd = open(lun_node(), O_RDWR);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", lun_node(), strerror(errno));
+	ASSERT_EQ(0, usbblk_open(lun_node(), O_RDWR, &self->h)) TH_LOG("open %s", lun_node());
+	self->fd = usbblk_fd(self->h);
+	/* GET_INFO fills every byte: ask again, over a poisoned copy */
 	memset(&self->info, 0xa5, sizeof(self->info));
 	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_GET_INFO, &self->info));
 	self->bs = self->info.block_size;
@@ -66,7 +67,7 @@ FIXTURE_SETUP(lun)
 FIXTURE_TEARDOWN(lun)
 {
 	munmap(self->buf, self->buflen);
-	close(self->fd);
+	usbblk_close(self->h);
 }
 
 TEST_F(lun, geometry)
@@ -102,12 +103,12 @@ TEST_F(lun, host_pattern_reads_back)
 	unsigned int i;
 
 	for (i = 0; i < 5; i++) {
-		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lbas[i], self->buf, 1, 0));
+		ASSERT_EQ(0, rd(self->h, lbas[i], self->buf, 1, 0));
 		EXPECT_EQ(-1, usbblk_check(self->buf, lbas[i], 1, self->bs, 0x11))
 			TH_LOG("lba %llu", (unsigned long long)lbas[i]);
 	}
 	/* three at once */
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 3, 0));
+	ASSERT_EQ(0, rd(self->h, 0, self->buf, 3, 0));
 	EXPECT_EQ(-1, usbblk_check(self->buf, 0, 3, self->bs, 0x11));
 }
 
@@ -118,26 +119,26 @@ TEST_F(lun, guest_writes_read_back)
 
 	ASSERT_LT(self->info.max_sectors, big) TH_LOG("4 MiB must cross the split size");
 	usbblk_fill(self->buf, 5, 3, self->bs, 0x5a);
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 5, self->buf, 3, 0));
+	ASSERT_EQ(0, wr(self->h, 5, self->buf, 3, 0));
 	usbblk_fill(self->buf, quarter, big, self->bs, 0x5a);
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, quarter, self->buf, big, 0));
+	ASSERT_EQ(0, wr(self->h, quarter, self->buf, big, 0));
 	usbblk_fill(self->buf, self->cap - 1, 1, self->bs, 0x5a);
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, self->cap - 1, self->buf, 1,
+	ASSERT_EQ(0, wr(self->h, self->cap - 1, self->buf, 1,
 			USBBLK_IO_FUA));
 	usbblk_fill(self->buf, 100, 1, self->bs, 0x5a);
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 100, self->buf, 1, 0));
-	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_SYNC));
+	ASSERT_EQ(0, wr(self->h, 100, self->buf, 1, 0));
+	ASSERT_EQ(0, usbblk_sync(self->h));
 
 	memset(self->buf, 0, self->buflen);
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 5, self->buf, 3, 0));
+	ASSERT_EQ(0, rd(self->h, 5, self->buf, 3, 0));
 	EXPECT_EQ(-1, usbblk_check(self->buf, 5, 3, self->bs, 0x5a));
 	memset(self->buf, 0, self->buflen);
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, quarter, self->buf, big, 0));
+	ASSERT_EQ(0, rd(self->h, quarter, self->buf, big, 0));
 	EXPECT_EQ(-1, usbblk_check(self->buf, quarter, big, self->bs, 0x5a));
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 1, self->buf, 1, 0));
+	ASSERT_EQ(0, rd(self->h, self->cap - 1, self->buf, 1, 0));
 	EXPECT_EQ(-1, usbblk_check(self->buf, self->cap - 1, 1, self->bs, 0x5a));
 	/* the neighbours of the odd write are untouched (host zeroes) */
-	ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 8, self->buf, 1, 0));
+	ASSERT_EQ(0, rd(self->h, 8, self->buf, 1, 0));
 	EXPECT_EQ(0, self->buf[0] | self->buf[self->bs - 1]);
 }
 
@@ -150,7 +151,7 @@ TEST_F(lun, unaligned_offsets_in_pages)
 		uint8_t *p = self->buf + 4096 + off;
 
 		memset(self->buf, 0, 3 * 4096 + self->bs * 3);
-		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, p, 3, 0));
+		ASSERT_EQ(0, rd(self->h, 0, p, 3, 0));
 		EXPECT_EQ(-1, usbblk_check(p, 0, 3, self->bs, 0x11)) TH_LOG("offset %u", off);
 		EXPECT_EQ(0, self->buf[4096 + off - 1]);	/* nothing before */
 		EXPECT_EQ(0, p[3 * self->bs]);			/* nothing after */
@@ -159,14 +160,14 @@ TEST_F(lun, unaligned_offsets_in_pages)
 
 TEST_F(lun, out_of_range_erange)
 {
-	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap, self->buf, 1, 0));
-	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 1, self->buf, 2, 0));
-	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_WRITE_SECTOR, ~0ULL, self->buf, 1, 0));
-	EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, self->cap - 10, self->buf, 11, 0));
+	EXPECT_EQ(-ERANGE, rd(self->h, self->cap, self->buf, 1, 0));
+	EXPECT_EQ(-ERANGE, rd(self->h, self->cap - 1, self->buf, 2, 0));
+	EXPECT_EQ(-ERANGE, wr(self->h, ~0ULL, self->buf, 1, 0));
+	EXPECT_EQ(-ERANGE, rd(self->h, self->cap - 10, self->buf, 11, 0));
 	if (self->cap < 0xffffffffULL)
-		EXPECT_EQ(-ERANGE, io(self->fd, USBBLK_IOC_READ_SECTOR, 1, self->buf, 0xffffffff, 0));
+		EXPECT_EQ(-ERANGE, rd(self->h, 1, self->buf, 0xffffffff, 0));
 	/* the device is still fine */
-	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
+	EXPECT_EQ(0, rd(self->h, 0, self->buf, 1, 0));
 }
 
 TEST_F(lun, bad_arguments_einval)
@@ -174,11 +175,11 @@ TEST_F(lun, bad_arguments_einval)
 	struct usbblk_io r;
 	unsigned int i;
 
-	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 0, 0));
-	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 1u << 7));
-	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, USBBLK_IO_FUA));
-	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf + 1, 1, 0));
-	EXPECT_EQ(-EINVAL, io(self->fd, USBBLK_IOC_READ_SECTOR, 0,
+	EXPECT_EQ(-EINVAL, rd(self->h, 0, self->buf, 0, 0));
+	EXPECT_EQ(-EINVAL, rd(self->h, 0, self->buf, 1, 1u << 7));
+	EXPECT_EQ(-EINVAL, rd(self->h, 0, self->buf, 1, USBBLK_IO_FUA));
+	EXPECT_EQ(-EINVAL, rd(self->h, 0, self->buf + 1, 1, 0));
+	EXPECT_EQ(-EINVAL, rd(self->h, 0,
 			      self->buf + self->info.dma_alignment / 2, 1, 0));
 	for (i = 0; i < 3; i++) {
 		memset(&r, 0, sizeof(r));
@@ -203,20 +204,20 @@ TEST_F(lun, bad_pointers_efault_nothing_pinned)
 	ro = mmap(NULL, 1 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
 
-	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, NULL, 1, 0));
-	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, gone, 8, 0));
+	EXPECT_EQ(-EFAULT, rd(self->h, 0, NULL, 1, 0));
+	EXPECT_EQ(-EFAULT, rd(self->h, 0, gone, 8, 0));
 	/* the device may not write read-only memory */
-	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, ro, 8, 0));
+	EXPECT_EQ(-EFAULT, rd(self->h, 0, ro, 8, 0));
 	/* a buffer whose tail is unmapped: the head's pins are released */
 	EXPECT_EQ(0, munmap(self->buf + self->buflen - 4096, 4096));
-	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0,
+	EXPECT_EQ(-EFAULT, rd(self->h, 0,
 			      self->buf + self->buflen - 8192, 16 * 512 / self->bs ?: 1, 0));
 	/* a kernel address */
-	EXPECT_EQ(-EFAULT, io(self->fd, USBBLK_IOC_READ_SECTOR, 0,
+	EXPECT_EQ(-EFAULT, rd(self->h, 0,
 			      (void *)(uintptr_t)0xffff800000000000ULL, 1, 0));
 	/* writing from read-only memory is fine */
-	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
-	EXPECT_EQ(0, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 9, ro, 1, 0));
+	EXPECT_EQ(0, rd(self->h, 0, self->buf, 1, 0));
+	EXPECT_EQ(0, wr(self->h, 9, ro, 1, 0));
 	munmap(ro, 1 << 20);
 	EXPECT_EQ(before, usbblk_pins_outstanding()) TH_LOG("pinned pages leaked");
 	EXPECT_EQ(0, usbblk_pins_outstanding());
@@ -225,14 +226,13 @@ TEST_F(lun, bad_pointers_efault_nothing_pinned)
 
 TEST_F(lun, readonly_fd_ebadf)
 {
-	int ro = open(lun_node(), O_RDONLY);
+	struct usbblk *ro;
 
-	ASSERT_LE(0, ro);
-	EXPECT_EQ(-EBADF, io(ro, USBBLK_IOC_WRITE_SECTOR, 9, self->buf, 1, 0));
-	EXPECT_EQ(-1, ioctl(ro, USBBLK_IOC_SYNC));
-	EXPECT_EQ(EBADF, errno);
-	EXPECT_EQ(0, io(ro, USBBLK_IOC_READ_SECTOR, 0, self->buf, 1, 0));
-	close(ro);
+	ASSERT_EQ(0, usbblk_open(lun_node(), O_RDONLY, &ro));
+	EXPECT_EQ(-EBADF, wr(ro, 9, self->buf, 1, 0));
+	EXPECT_EQ(-EBADF, usbblk_sync(ro));
+	EXPECT_EQ(0, rd(ro, 0, self->buf, 1, 0));
+	usbblk_close(ro);
 }
 
 TEST_F(lun, enumerate_and_sense_on_lun_node)
@@ -249,7 +249,7 @@ TEST_F(lun, enumerate_and_sense_on_lun_node)
 }
 
 struct writer {
-	int fd;
+	struct usbblk *h;
 	uint64_t lba;
 	uint32_t blocks, piece, bs;
 	uint8_t seed;
@@ -264,7 +264,7 @@ static void *writer_main(void *arg)
 
 	for (done = 0; done < w->blocks && !w->err; done += w->piece) {
 		usbblk_fill(w->buf, w->lba + done, w->piece, w->bs, w->seed);
-		w->err = io(w->fd, USBBLK_IOC_WRITE_SECTOR, w->lba + done, w->buf, w->piece, 0);
+		w->err = wr(w->h, w->lba + done, w->buf, w->piece, 0);
 	}
 	return NULL;
 }
@@ -283,7 +283,7 @@ TEST_F(lun, eight_threads_disjoint_writes)
 	unsigned int t;
 
 	for (t = 0; t < 8; t++) {
-		w[t].fd = self->fd;
+		w[t].h = self->h;
 		w[t].lba = self->cap / 2 + t * (self->cap / 32);
 		w[t].blocks = thread_blocks(self->cap, self->bs);
 		w[t].piece = w[t].blocks / 16;
@@ -304,7 +304,7 @@ TEST_F(lun, eight_threads_disjoint_writes)
 		uint32_t n = thread_blocks(self->cap, self->bs);
 
 		ASSERT_GE(self->buflen, (size_t)n * self->bs);
-		ASSERT_EQ(0, io(self->fd, USBBLK_IOC_READ_SECTOR, lba, self->buf, n, 0));
+		ASSERT_EQ(0, rd(self->h, lba, self->buf, n, 0));
 		EXPECT_EQ(-1, usbblk_check(self->buf, lba, n, self->bs, 0x80 + t)) TH_LOG("thread %u", t);
 	}
 }

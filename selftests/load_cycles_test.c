@@ -12,7 +12,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
+#include "usbblk-test.h"
 #include "kselftest_harness.h"
 
 static const char *dev = "/dev/usbblk-hc0";
@@ -24,8 +25,7 @@ static int enumerate_once(struct usbblk_enumerate *e)
 
 	if (fd < 0)
 		return -errno;
-	memset(e, 0, sizeof(*e));
-	ret = ioctl(fd, USBBLK_IOC_ENUMERATE, e) ? -errno : 0;
+	ret = usbblk_hc_enumerate(fd, 0, e, NULL, 0);
 	close(fd);
 	return ret;
 }
@@ -51,19 +51,13 @@ TEST(load_unload_cycles)
 	ksft_print_msg("%d load/unload cycles\n", cycles);
 }
 
-static int sysfs_write(const char *bus, const char *file, const char *val)
+/* Write VAL to usbblk's driver file FILE (bind, unbind) on BUS. */
+static int drv_write(const char *bus, const char *file, const char *val)
 {
 	char path[256];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/usbblk/%s", bus, file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -errno;
+	return sysfs_write(path, val);
 }
 
 /* An open file gets ENODEV, never a crash, after the controller goes away. */
@@ -76,19 +70,16 @@ TEST(open_file_survives_unbind)
 
 	fd = open(dev, O_RDONLY);
 	ASSERT_LE(0, fd);
-	memset(&e, 0, sizeof(e));
-	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_ENUMERATE, &e));
+	ASSERT_EQ(0, usbblk_hc_enumerate(fd, 0, &e, NULL, 0));
 	memcpy(name, e.hc.name, sizeof(name));
 	bus = e.hc.flags & USBBLK_HC_PCI ? "pci" : "platform";
 
-	ASSERT_EQ(0, sysfs_write(bus, "unbind", name));
+	ASSERT_EQ(0, drv_write(bus, "unbind", name));
 	EXPECT_NE(0, access(dev, F_OK));
-	memset(&e, 0, sizeof(e));
-	EXPECT_EQ(-1, ioctl(fd, USBBLK_IOC_ENUMERATE, &e));
-	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-ENODEV, usbblk_hc_enumerate(fd, 0, &e, NULL, 0));
 	close(fd);
 
-	ASSERT_EQ(0, sysfs_write(bus, "bind", name));
+	ASSERT_EQ(0, drv_write(bus, "bind", name));
 	ASSERT_EQ(0, enumerate_once(&e)) TH_LOG("ENUMERATE after rebind");
 }
 

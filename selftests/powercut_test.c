@@ -18,36 +18,25 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
 #include "usbblk-test.h"
 #include "kselftest_harness.h"
 
 TEST(acknowledged_writes_survive_sigkill)
 {
-	const char *node = getenv("USBBLK_LUN") ?: "/dev/usbblk0";
 	struct usbblk_info info;
-	struct usbblk_io r;
+	struct usbblk *h;
 	uint8_t *buf;
-	int fd;
 
-	fd = open(node, O_RDWR);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_GET_INFO, &info));
-	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 8 * info.block_size));
+	ASSERT_EQ(0, usbblk_open(env_or("USBBLK_LUN", "/dev/usbblk0"), O_RDWR, &h));
+	ASSERT_EQ(0, usbblk_info(h, &info));
+	ASSERT_EQ(0, usbblk_buf_alloc(h, 8 * info.block_size, 0, (void **)&buf));
 
 	usbblk_fill(buf, 4242, 8, info.block_size, 0x33);
-	memset(&r, 0, sizeof(r));
-	r.lba = 4242;
-	r.buf = (uintptr_t)buf;
-	r.count = 8;
-	r.flags = USBBLK_IO_FUA;
-	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_WRITE_SECTOR, &r));
-
+	ASSERT_EQ(0, usbblk_write(h, 4242, buf, 8, USBBLK_IO_FUA, 0));
 	usbblk_fill(buf, 5252, 8, info.block_size, 0x44);
-	r.lba = 5252;
-	r.flags = 0;
-	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_WRITE_SECTOR, &r));
-	ASSERT_EQ(0, ioctl(fd, USBBLK_IOC_SYNC));
+	ASSERT_EQ(0, usbblk_write(h, 5252, buf, 8, 0, 0));
+	ASSERT_EQ(0, usbblk_sync(h));
 
 	ksft_print_msg("both writes acknowledged; cutting the power\n");
 	fflush(stdout);

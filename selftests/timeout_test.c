@@ -21,12 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
 #include "usbblk-test.h"
 #include "kselftest_harness.h"
 
-/* lba, buffer, count, timeout */
-#define io(fd, req, lba, buf, n, t) usbblk_io(fd, req, lba, buf, n, 0, t)
+/* handle, lba, buffer, count, timeout */
+#define rd(h, lba, buf, n, t) usbblk_read(h, lba, buf, n, 0, t)
+#define wr(h, lba, buf, n, t) usbblk_write(h, lba, buf, n, 0, t)
 
 static double now(void)
 {
@@ -37,7 +38,7 @@ static double now(void)
 }
 
 /* The device answers correctly: LBA 0..2 hold the host pattern. */
-static int usable(int fd)
+static int usable(struct usbblk *h)
 {
 	uint8_t *buf;
 	uint32_t i;
@@ -45,7 +46,7 @@ static int usable(int fd)
 
 	if (posix_memalign((void **)&buf, 4096, 3 * 512))
 		return -ENOMEM;
-	ret = io(fd, USBBLK_IOC_READ_SECTOR, 0, buf, 3, 0);
+	ret = rd(h, 0, buf, 3, 0);
 	for (i = 0; !ret && i < 3 * 512; i++)
 		if (buf[i] != usbblk_pattern(i / 512, i % 512, 0x11))
 			ret = -EILSEQ;
@@ -54,7 +55,7 @@ static int usable(int fd)
 }
 
 FIXTURE(slow) {
-	int fd;
+	struct usbblk *h;
 	uint8_t *buf;
 	long bps;
 };
@@ -65,15 +66,14 @@ FIXTURE_SETUP(slow)
 
 	ASSERT_NE(NULL, bps);
 	self->bps = atol(bps);
-	self->fd = open(getenv("USBBLK_LUN") ?: "/dev/usbblk0", O_RDWR);
-	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, usbblk_open(env_or("USBBLK_LUN", "/dev/usbblk0"), O_RDWR, &self->h));
 	ASSERT_EQ(0, posix_memalign((void **)&self->buf, 4096, 4 << 20));
 }
 
 FIXTURE_TEARDOWN(slow)
 {
 	free(self->buf);
-	close(self->fd);
+	usbblk_close(self->h);
 }
 
 /*
@@ -81,9 +81,9 @@ FIXTURE_TEARDOWN(slow)
  * makes the next one wait for the bucket to drain: 120 KiB at 64 KiB/s
  * keep the stick busy for about 2 s, so the read after it outlasts 300 ms.
  */
-static void fill_bucket(int fd, uint8_t *buf)
+static void fill_bucket(struct usbblk *h, uint8_t *buf)
 {
-	io(fd, USBBLK_IOC_READ_SECTOR, 3000, buf, 240, 0);
+	rd(h, 3000, buf, 240, 0);
 }
 
 TEST_F(slow, read_timeout_then_usable)
@@ -94,24 +94,24 @@ TEST_F(slow, read_timeout_then_usable)
 
 	ASSERT_LT(self->bps * 3 / 10, blocks * 512) TH_LOG("the stick is too fast");
 	for (i = 0; i < 2; i++) {
-		fill_bucket(self->fd, self->buf);
+		fill_bucket(self->h, self->buf);
 		t0 = now();
-		EXPECT_EQ(-ETIMEDOUT, io(self->fd, USBBLK_IOC_READ_SECTOR, 1000, self->buf,
+		EXPECT_EQ(-ETIMEDOUT, rd(self->h, 1000, self->buf,
 					  blocks, 300));
 		t = now() - t0;
 		ksft_print_msg("read of %u blocks with a 300 ms bound: ETIMEDOUT after %.2f s (recovery included)\n",
 			       blocks, t);
 		EXPECT_EQ(0, usbblk_pins_outstanding());
-		EXPECT_EQ(0, usable(self->fd));
+		EXPECT_EQ(0, usable(self->h));
 	}
 }
 
 TEST_F(slow, write_timeout_then_usable)
 {
-	fill_bucket(self->fd, self->buf);
-	EXPECT_EQ(-ETIMEDOUT, io(self->fd, USBBLK_IOC_WRITE_SECTOR, 2000, self->buf, 240, 300));
+	fill_bucket(self->h, self->buf);
+	EXPECT_EQ(-ETIMEDOUT, wr(self->h, 2000, self->buf, 240, 300));
 	EXPECT_EQ(0, usbblk_pins_outstanding());
-	EXPECT_EQ(0, usable(self->fd));
+	EXPECT_EQ(0, usable(self->h));
 }
 
 TEST_F(slow, fatal_signal_then_usable)
@@ -124,7 +124,7 @@ TEST_F(slow, fatal_signal_then_usable)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		/* 4 MiB: a minute at this speed */
-		io(self->fd, USBBLK_IOC_READ_SECTOR, 4096, self->buf, 8192, 60000);
+		rd(self->h, 4096, self->buf, 8192, 60000);
 		_exit(0);
 	}
 	usleep(500 * 1000);
@@ -135,7 +135,7 @@ TEST_F(slow, fatal_signal_then_usable)
 	EXPECT_TRUE(WIFSIGNALED(status));
 	ksft_print_msg("SIGKILL during a 4 MiB read: the caller was gone after %.2f s\n", t);
 	EXPECT_EQ(0, usbblk_pins_outstanding());
-	EXPECT_EQ(0, usable(self->fd));
+	EXPECT_EQ(0, usable(self->h));
 }
 
 TEST_HARNESS_MAIN

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the guest selftests (and the demo): the environment
- * and sysfs, one I/O ioctl, the test pattern that tools/check-image
- * shares, and the pinned-page counters.  The ABI's wrappers and names
- * are libusbblk's (tools/lib/usbblk/libusbblk.h).
+ * and sysfs, I/O on a raw descriptor, the test pattern that
+ * tools/check-image shares, and the pinned-page counters.  The ABI's wrappers and names are libusbblk's
+ * (tools/lib/usbblk/libusbblk.h).
  */
 #ifndef _USBBLK_TEST_H
 #define _USBBLK_TEST_H
@@ -17,7 +17,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/usbblk.h>
+#include "libusbblk.h"
 
 /* The variable NAME of the environment, or DEF when unset or empty. */
 static inline const char *env_or(const char *name, const char *def)
@@ -43,7 +43,11 @@ static inline int sysfs_write(const char *path, const char *val)
 	return n < 0 ? (int)n : (size_t)n == len ? 0 : -EIO;
 }
 
-/* READ_SECTOR or WRITE_SECTOR; 0 or -errno. */
+/*
+ * READ_SECTOR or WRITE_SECTOR on a raw descriptor; 0 or -errno.  Callers
+ * with a libusbblk handle use usbblk_read()/usbblk_write(); this is for
+ * code that drives several stacks through one descriptor (tools/bench).
+ */
 static inline int usbblk_io(int fd, unsigned long req, uint64_t lba, void *buf,
 			    uint32_t count, uint32_t flags, uint32_t timeout_ms)
 {

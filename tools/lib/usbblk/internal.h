@@ -8,6 +8,9 @@
  * data, so the tree logic (matching, hub links, growing the device array,
  * nodes that vanish) is tested without hardware.  Not installed, not
  * exported (the symbol map hides usbblk__*).
+ *
+ * The .c files are also compiled as one unit (the Go binding includes
+ * them all into one cgo file): no static name may appear in two of them.
  */
 #ifndef _LIBUSBBLK_INTERNAL_H
 #define _LIBUSBBLK_INTERNAL_H
