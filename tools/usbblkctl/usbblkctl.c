@@ -860,6 +860,17 @@ struct progress {
 	uint64_t total, t0, last;
 };
 
+/* A bar on stderr if it is a terminal; SIGINT stops the loop. */
+static uint64_t progress_start(struct progress *p, const struct opts *o, uint64_t total)
+{
+	p->on = !o->no_progress && isatty(2);
+	p->total = total;
+	p->t0 = now_ns();
+	p->last = 0;
+	catch_sigint();
+	return p->t0;
+}
+
 static void progress_show(struct progress *p, uint64_t done, uint64_t lba, int final)
 {
 	uint64_t t = now_ns();
@@ -959,10 +970,7 @@ static int cmd_copy(int argc, char **argv)
 		err_msg("out of memory");
 		goto close;
 	}
-	pr.on = !o.no_progress && isatty(2);
-	pr.total = count * info.block_size;
-	pr.t0 = t0 = now_ns();
-	catch_sigint();
+	t0 = progress_start(&pr, &o, count * info.block_size);
 	while (done < count && !interrupted) {
 		uint32_t n = count - done < per ? count - done : per;
 		uint64_t lba = o.lba + done;
@@ -1069,10 +1077,7 @@ static int cmd_verify(int argc, char **argv)
 		err_msg("out of memory");
 		goto free;
 	}
-	pr.on = !o.no_progress && isatty(2);
-	pr.total = count * info.block_size;
-	pr.t0 = t0 = now_ns();
-	catch_sigint();
+	t0 = progress_start(&pr, &o, count * info.block_size);
 	while (done < count && !interrupted && differ == UINT64_MAX) {
 		uint32_t n = count - done < per ? count - done : per;
 		size_t len = (size_t)n * info.block_size, i;
