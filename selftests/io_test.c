@@ -240,8 +240,7 @@ TEST_F(lun, enumerate_and_sense_on_lun_node)
 	struct usbblk_enumerate e;
 	struct usbblk_sense s;
 
-	memset(&e, 0, sizeof(e));
-	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_ENUMERATE, &e));
+	ASSERT_EQ(0, usbblk_hc_enumerate(self->fd, 0, &e, NULL, 0));
 	EXPECT_LE(1, e.ndevices);
 	memset(&s, 0xa5, sizeof(s));
 	ASSERT_EQ(0, ioctl(self->fd, USBBLK_IOC_GET_SENSE, &s));
