@@ -15,6 +15,8 @@
 #                    [BENCH_READS=10000]; see Documentation/bench.rst
 #   make soak        mixed I/O, unplugs and media errors on two sticks
 #                    [SOAK_ARCH=arm64|x86_64] [SOAK_MINUTES=30]
+#   make fuzz-ioctl  the ioctl fuzzer on both targets, stick hot-plugged
+#                    [FUZZ_IOCTL_CALLS=100000] [FUZZ_IOCTL_SEED=N]
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
@@ -40,7 +42,7 @@ UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
 
-.PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz soak static checkpatch sparse \
+.PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz fuzz-ioctl soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
 	install-lib install-progs dkms-src bench gocheck gobench
 .DEFAULT_GOAL := all
@@ -57,7 +59,7 @@ all: modules dtbs libs progs man
 endif
 
 help:
-	@sed -n '3,24p' $(TOP)/Makefile
+	@sed -n '3,26p' $(TOP)/Makefile
 
 # ---------------------------------------------------------------- set-up
 # env.mk is remade (and make restarts) when missing; "deps" runs
@@ -274,6 +276,13 @@ SOAK_ARCH ?= arm64 x86_64
 SOAK_MINUTES ?= 30
 soak: all
 	$(TOP)/tools/soak $(foreach a,$(SOAK_ARCH),--arch $(a)) --seconds $$(($(SOAK_MINUTES) * 60))
+
+# The ioctl fuzzer's long form on both targets (selftests/ioctl_fuzz.c);
+# make check runs its short form (5,000 calls).  FUZZ_IOCTL_SEED=N repeats
+# a run (the seed is printed).
+FUZZ_IOCTL_CALLS ?= 100000
+fuzz-ioctl: all
+	FUZZ_IOCTL_CALLS=$(FUZZ_IOCTL_CALLS) $(TOP)/tools/check 'vm-*-fuzz-ioctl'
 
 unit: | deps
 	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) run
