@@ -498,7 +498,7 @@ static void close_nodes(struct node *nodes, int n)
 static void *fuzz_thread(void *arg)
 {
 	int tid = (int)(uintptr_t)arg, nn = 0, reopen = 0, since_open = 0, has_lun = 0;
-	int j, ret, err;
+	int j, waits = 0, ret, err;
 	uint64_t s = seed ^ (0x100000001b3ull * (tid + 1));
 	struct node nodes[MAX_NODES];
 	struct mem m;
@@ -525,10 +525,23 @@ static void *fuzz_thread(void *arg)
 				continue;
 			}
 		}
-		/* while the stick is away, calls go at a pace, not all at once */
-		if (!has_lun)
-			usleep(10000);
-		ret = make_call(&s, &m, &nodes[pick(&s, nn)], &c);
+		/*
+		 * While the stick is away, only every 8th call goes to the
+		 * controller; the others wait for the stick (bounded, should
+		 * it never come back).
+		 */
+		if (!has_lun && waits < 2000 && pick(&s, 8)) {
+			usleep(50000);
+			waits++;
+			reopen = 1;
+			i--;
+			continue;
+		}
+		/* LUN nodes 4 times in 5 while there are any */
+		do
+			j = pick(&s, nn);
+		while (has_lun && !nodes[j].lun && pick(&s, 5));
+		ret = make_call(&s, &m, &nodes[j], &c);
 		err = ret ? errno : 0;
 		/* the stick went: mostly look for it again, sometimes stay stale */
 		if (err == ENODEV && pick(&s, 4))
