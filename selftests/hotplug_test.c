@@ -74,21 +74,6 @@ static long pool_blocks(const char *path)
 	return total;
 }
 
-static long meminfo(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			v = strtol(line + strlen(key) + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* With USBBLK_HOTPLUG_ASYNC, wait up to 5 s for the count to become WANT. */
 static int wait_serial(int fd, const char *serial, int want, int *configured)
 {
@@ -132,8 +117,8 @@ TEST(unplug_replug_cycles)
 
 	for (i = 0; i < cycles; i++) {
 		if (i == 3) {	/* past the first allocations of every cache */
-			slab0 = meminfo("Slab");
-			free0 = meminfo("MemFree");
+			slab0 = usbblk_meminfo("Slab");
+			free0 = usbblk_meminfo("MemFree");
 		}
 		ASSERT_EQ(0, monitor("device_del", id)) TH_LOG("cycle %d: device_del", i);
 		n = wait_serial(fd, serial, 0, &conf);
@@ -149,8 +134,8 @@ TEST(unplug_replug_cycles)
 		ASSERT_EQ(1, conf) TH_LOG("cycle %d: not configured", i);
 		EXPECT_EQ(with, pool_blocks(pools)) TH_LOG("cycle %d: pool blocks", i);
 	}
-	slab1 = meminfo("Slab");
-	free1 = meminfo("MemFree");
+	slab1 = usbblk_meminfo("Slab");
+	free1 = usbblk_meminfo("MemFree");
 	ksft_print_msg("%d cycles: DMA pool blocks %ld plugged / %ld unplugged every cycle; Slab %+ld kB, MemFree %+ld kB over cycles 3..%d\n",
 		       cycles, with, without, slab1 - slab0, free1 - free0, cycles);
 	/* noise bounds: a leak of one context or ring a cycle would show */

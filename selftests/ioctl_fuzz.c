@@ -592,21 +592,6 @@ static void *hotplug_thread(void *arg)
 	return NULL;
 }
 
-static long meminfo(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			v = strtol(line + strlen(key) + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* ENUMERATE (rescan) until a LUN node is back; its fd (O_RDWR) or -1. */
 static int lun_back(void)
 {
@@ -815,8 +800,8 @@ TEST_F_TIMEOUT(fuzz, random_calls, 7200)
 		       calls_per_thread * nthreads, nthreads,
 		       hotplug ? "unplugging and re-plugging the stick" : "no hot-plug");
 	/* let the first rescan's allocations settle */
-	slab0 = meminfo("Slab");
-	unrecl0 = meminfo("SUnreclaim");
+	slab0 = usbblk_meminfo("Slab");
+	unrecl0 = usbblk_meminfo("SUnreclaim");
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (hotplug)
@@ -866,8 +851,8 @@ TEST_F_TIMEOUT(fuzz, random_calls, 7200)
 	close(lfd);
 
 	EXPECT_EQ(0, usbblk_pins_outstanding());
-	slab1 = meminfo("Slab");
-	unrecl1 = meminfo("SUnreclaim");
+	slab1 = usbblk_meminfo("Slab");
+	unrecl1 = usbblk_meminfo("SUnreclaim");
 	ksft_print_msg("pins outstanding %ld; Slab %ld -> %ld kB (%+ld), SUnreclaim %ld -> %ld kB (%+ld)\n",
 		       usbblk_pins_outstanding(), slab0, slab1, slab1 - slab0, unrecl0, unrecl1,
 		       unrecl1 - unrecl0);

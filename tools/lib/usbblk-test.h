@@ -27,6 +27,22 @@ static inline const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
+/* The field KEY of /proc/meminfo (e.g. "Slab"), kB; -1 if not there. */
+static inline long usbblk_meminfo(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = strtol(line + strlen(key) + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
 /* Write VAL to the sysfs file PATH; 0, or -errno (-EIO for a short write). */
 static inline int sysfs_write(const char *path, const char *val)
 {
