@@ -95,25 +95,38 @@ type node struct {
 	pad   [5]uint64
 }
 
-// allocate keeps about live bytes of nodes reachable and replaces them
-// as fast as it can, until stop; it returns the bytes it allocated.
+// allocate keeps about live bytes of nodes reachable, in batches of
+// linked nodes that point only within their batch (so nothing older
+// than the batches in the ring stays reachable), and replaces the oldest
+// batch as fast as it can, until stop; total is the bytes it allocated.
 func allocate(stop *atomic.Bool, live int, done *sync.WaitGroup, total *int64) {
 	defer done.Done()
-	n := live / int(unsafe.Sizeof(node{}))
-	ring := make([]*node, n)
+	const batch = 1024
+	ring := make([]*node, live/int(unsafe.Sizeof(node{}))/batch)
+	kept = ring
 	var bytes int64
-	for i := 0; !stop.Load(); i++ {
-		x := &node{}
-		x.next = ring[(i+1)%n]
-		x.left = ring[(i+7)%n]
-		ring[i%n] = x
-		bytes += int64(unsafe.Sizeof(node{}))
-		if i%4096 == 0 {
-			runtime.Gosched()
+	for b := 0; !stop.Load(); b++ {
+		var head *node
+		nodes := make([]*node, 0, batch) // garbage too
+		for i := 0; i < batch; i++ {
+			x := &node{next: head}
+			if i > 0 {
+				x.left = nodes[(i*7)%i]
+			}
+			nodes = append(nodes, x)
+			head = x
 		}
+		ring[b%len(ring)] = head
+		bytes += batch*int64(unsafe.Sizeof(node{})) + int64(cap(nodes))*8
+		runtime.Gosched()
 	}
 	*total = bytes
+	kept = nil
 }
+
+// kept roots the allocator's ring: a ring only written, in a local,
+// is not kept alive.
+var kept []*node
 
 type row struct {
 	name     string
