@@ -124,6 +124,14 @@ progs: $(BUILD)/$(1)/bin/$(basename $(notdir $(2)))
 endef
 $(foreach a,$(ARCHES),$(foreach p,$(PROG_SRCS),$(eval $(call prog_rules,$(a),$(p)))))
 
+# fakedev: a host program (QEMU's usb-redir peer), built with the host gcc
+FAKEDEV_SRCS := $(wildcard $(TOP)/tools/fakedev/*.c) $(wildcard $(TOP)/tools/fakedev/*.h)
+$(BUILD)/host/bin/fakedev: $(FAKEDEV_SRCS)
+	@mkdir -p $(@D)
+	gcc -O2 -g -Wall -Wextra -Werror $(shell pkg-config --cflags libusbredirparser-0.5) \
+		-o $@ $(filter %.c,$(FAKEDEV_SRCS)) $(shell pkg-config --libs libusbredirparser-0.5) -lm
+progs: $(BUILD)/host/bin/fakedev
+
 # 32-bit (armhf) builds of the ABI tests and of usbblkctl, run on the
 # arm64 guest: the ioctls through compat_ioctl.
 COMPAT_SRCS := $(TOP)/selftests/io_test.c $(TOP)/selftests/devices_test.c \

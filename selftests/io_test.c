@@ -6,6 +6,8 @@
  *   USBBLK_LUN          LUN node (default /dev/usbblk0)
  *   USBBLK_EXPECT_BS    its block size
  *   USBBLK_EXPECT_BLOCKS its capacity in blocks
+ *   USBBLK_EXPECT_VENDOR INQUIRY vendor (default QEMU; tools/fakedev: usbblk)
+ *   USBBLK_EXPECT_VID   idVendor (default 0x46f4, QEMU's)
  *
  * The layout, shared with tools/check-image (keep the two in step):
  *   usbblk_pattern(lba, off, seed) = (lba * 131 + off * 7 + seed) & 0xff
@@ -86,8 +88,8 @@ TEST_F(lun, geometry)
 	EXPECT_EQ(0, self->info.dma_alignment & (self->info.dma_alignment - 1));
 	EXPECT_LE(1, self->info.max_sectors);
 	EXPECT_EQ(0, self->info.scsi_type);
-	EXPECT_STREQ("QEMU", self->info.vendor);
-	EXPECT_EQ(0x46f4, self->info.vendor_id);
+	EXPECT_STREQ(getenv("USBBLK_EXPECT_VENDOR") ?: "QEMU", self->info.vendor);
+	EXPECT_EQ(strtoul(getenv("USBBLK_EXPECT_VID") ?: "0x46f4", NULL, 0), self->info.vendor_id);
 	for (i = 0; i < 9; i++)
 		EXPECT_EQ(0, self->info.reserved[i]);
 	EXPECT_EQ(0, self->info.__pad0[0] | self->info.__pad0[1] | self->info.__pad0[2]);

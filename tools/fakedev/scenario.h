@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scenario table: one list shared by fakedev (which fault to inject)
+ * and the guest selftest selftests/fakedev_test.c (what the driver must
+ * answer, and which recovery path of drivers/usbblk/ it drives).
+ *
+ * A fault "at the trigger" fires on the first READ or WRITE of the trigger
+ * LBA (option trigger=, default 1000), as often as the option times= says
+ * (default once; 0 = every time), so that LUN probing goes well and the
+ * command after the faulty one shows whether the driver recovered.  Probe
+ * faults (capacity, block size, INQUIRY, GET MAX LUN) act on every answer.
+ */
+#ifndef FAKEDEV_SCENARIO_H
+#define FAKEDEV_SCENARIO_H
+
+#include <errno.h>
+#include <stdint.h>
+
+enum fd_fault {
+	FAULT_NONE,
+	FAULT_CSW_SIGNATURE,	/* dCSWSignature wrong */
+	FAULT_CSW_TAG,		/* dCSWTag not the CBW's */
+	FAULT_CSW_12,		/* a 12-byte CSW (short packet) */
+	FAULT_CSW_14,		/* a 14-byte CSW: more than the 13 asked */
+	FAULT_CSW_RESIDUE,	/* dCSWDataResidue > dCBWDataTransferLength */
+	FAULT_CSW_PHASE,	/* bCSWStatus 2 */
+	FAULT_STALL_DATA,	/* STALL the data stage (IN or OUT), CSW FAILED */
+	FAULT_STALL_CSW,	/* STALL the first CSW read, then answer it */
+	FAULT_BABBLE,		/* more data than the data stage asked for */
+	FAULT_SHORT_DATA,	/* half the data, CSW GOOD with the residue */
+	FAULT_HOLD_CBW,		/* the CBW is never accepted (NAK forever) */
+	FAULT_HOLD_DATA,	/* the data stage is never answered */
+	FAULT_HOLD_CSW,		/* the CSW is never sent */
+	FAULT_MAXLUN_LIE,	/* GET MAX LUN 15; LUNs 1..15 do not exist */
+	FAULT_RESET_FAIL,	/* phase error, and the Mass Storage Reset STALLs */
+	FAULT_CAPACITY0,	/* READ CAPACITY: 0 blocks (last LBA 2^64 - 1) */
+	FAULT_BLOCK_SIZE,	/* READ CAPACITY: block size = param */
+	FAULT_INQUIRY_GARBAGE,	/* INQUIRY: random bytes (direct-access type) */
+	FAULT_INQUIRY_SHORT,	/* INQUIRY: 5 bytes */
+	FAULT_SENSE_GARBAGE,	/* CHECK CONDITION, REQUEST SENSE gives garbage */
+	FAULT_SENSE_SHORT,	/* CHECK CONDITION, REQUEST SENSE gives 2 bytes */
+	FAULT_UA_STORM,		/* UNIT ATTENTION on the next param commands */
+	FAULT_MEDIUM_GONE,	/* NOT READY 3A for param commands, then back */
+	FAULT_WP_MIDWAY,	/* from the trigger on, writes get DATA PROTECT */
+	FAULT_DISCONNECT_CBW,	/* the device leaves instead of taking the CBW */
+	FAULT_DISCONNECT_DATA,	/* ... during the data stage */
+	FAULT_DISCONNECT_CSW,	/* ... before the CSW */
+};
+
+/* What the guest test does with a scenario (selftests/fakedev_test.c). */
+enum fd_op {
+	OP_NONE,	/* nothing beyond the LUN working (io tests) */
+	OP_READ,	/* read the trigger LBA: expect the errno */
+	OP_WRITE,	/* write the trigger LBA: expect the errno */
+	OP_NO_LUN,	/* the device configured, its LUN refused: no node */
+	OP_LUN0_ONLY,	/* LUN 0 works, no other LUN node */
+	OP_INQUIRY,	/* the LUN is up, its strings printable */
+	OP_RETRY,	/* read the trigger: the errno, repeated, then success */
+};
+
+/* After the op: the next well-behaved command works, or the device left. */
+enum fd_then { THEN_OK, THEN_GONE };
+
+struct fd_scenario {
+	const char *name;
+	enum fd_fault fault;
+	uint32_t param;
+	enum fd_op op;
+	int err;		/* expected errno of the op (positive), 0 = success */
+	enum fd_then then;
+	const char *path;	/* the recovery path of the driver it drives */
+};
+
+/*
+ * S(name, fault, param, op, errno, then, recovery path)
+ * Keep "path" naming the function and file that must handle it.
+ */
+#define FD_SCENARIOS \
+S("good", FAULT_NONE, 0, OP_NONE, 0, THEN_OK, \
+  "none: a well-behaved stick (io_test, usbblkctl)") \
+S("csw-signature", FAULT_CSW_SIGNATURE, 0, OP_READ, EIO, THEN_OK, \
+  "bot.c usbblk_bot_command: usbblk_csw_check() fails -> bot_reset_recovery()") \
+S("csw-tag", FAULT_CSW_TAG, 0, OP_READ, EIO, THEN_OK, \
+  "bot.c usbblk_bot_command: tag mismatch in usbblk_csw_check() -> bot_reset_recovery()") \
+S("csw-12", FAULT_CSW_12, 0, OP_READ, EIO, THEN_OK, \
+  "xfer.c short CSW transfer -> cbw.c usbblk_csw_check() length -> bot_reset_recovery()") \
+S("csw-14", FAULT_CSW_14, 0, OP_READ, EIO, THEN_OK, \
+  "xfer.c babble on the CSW -> bot.c bot_read_csw() error -> bot_reset_recovery()") \
+S("csw-residue", FAULT_CSW_RESIDUE, 0, OP_READ, EIO, THEN_OK, \
+  "cbw.c usbblk_csw_check(): residue > transfer (not meaningful) -> bot_reset_recovery()") \
+S("csw-phase", FAULT_CSW_PHASE, 0, OP_READ, EIO, THEN_OK, \
+  "cbw.c usbblk_csw_check(): phase error -> bot.c bot_reset_recovery()") \
+S("stall-data-in", FAULT_STALL_DATA, 0, OP_READ, EIO, THEN_OK, \
+  "bot.c data stage -EPIPE -> usbblk_ep_clear_halt(in) -> CSW FAILED -> REQUEST SENSE") \
+S("stall-data-out", FAULT_STALL_DATA, 0, OP_WRITE, EIO, THEN_OK, \
+  "bot.c data stage -EPIPE -> usbblk_ep_clear_halt(out) -> CSW FAILED -> REQUEST SENSE") \
+S("stall-csw", FAULT_STALL_CSW, 0, OP_READ, 0, THEN_OK, \
+  "bot.c bot_read_csw(): -EPIPE -> usbblk_ep_clear_halt(in) -> CSW read again") \
+S("babble", FAULT_BABBLE, 0, OP_READ, EIO, THEN_OK, \
+  "xfer.c babble completion on bulk IN -> bot.c bot_reset_recovery()") \
+S("short-data", FAULT_SHORT_DATA, 0, OP_READ, EIO, THEN_OK, \
+  "xfer.c short packet on the data stage; lun.c lun_rw_piece(): residue -> EIO") \
+S("nak-cbw", FAULT_HOLD_CBW, 0, OP_READ, ETIMEDOUT, THEN_OK, \
+  "xfer.c timeout on bulk OUT (stop endpoint) -> bot.c bot_reset_recovery()") \
+S("nak-data", FAULT_HOLD_DATA, 0, OP_READ, ETIMEDOUT, THEN_OK, \
+  "xfer.c timeout on the data stage (stop endpoint) -> bot.c bot_reset_recovery()") \
+S("nak-csw", FAULT_HOLD_CSW, 0, OP_READ, ETIMEDOUT, THEN_OK, \
+  "xfer.c timeout on the CSW (stop endpoint) -> bot.c bot_reset_recovery()") \
+S("maxlun-lie", FAULT_MAXLUN_LIE, 0, OP_LUN0_ONLY, 0, THEN_OK, \
+  "bot.c bot_max_lun() 15 -> lun.c usbblk_lun_probe() fails for LUNs 1..15") \
+S("reset-fail", FAULT_RESET_FAIL, 0, OP_READ, EIO, THEN_OK, \
+  "bot.c bot_reset_recovery(): Mass Storage Reset STALLs -> clear halts anyway") \
+S("capacity0", FAULT_CAPACITY0, 0, OP_NO_LUN, 0, THEN_OK, \
+  "scsi.c usbblk_parse_capacity16(): last LBA 2^64-1 -> -EPROTO, no LUN") \
+S("bs0", FAULT_BLOCK_SIZE, 0, OP_NO_LUN, 0, THEN_OK, \
+  "scsi.c usbblk_parse_capacity10(): block size 0 -> -EPROTO, no LUN") \
+S("bs1", FAULT_BLOCK_SIZE, 1, OP_NO_LUN, 0, THEN_OK, \
+  "scsi.c usbblk_parse_capacity10(): block size 1 -> -EPROTO, no LUN") \
+S("bs3", FAULT_BLOCK_SIZE, 3, OP_NO_LUN, 0, THEN_OK, \
+  "scsi.c usbblk_parse_capacity10(): block size 3 -> -EPROTO, no LUN") \
+S("bs1m", FAULT_BLOCK_SIZE, 1u << 20, OP_NO_LUN, 0, THEN_OK, \
+  "scsi.c usbblk_parse_capacity10(): block size 1 MiB -> -EPROTO, no LUN") \
+S("inquiry-garbage", FAULT_INQUIRY_GARBAGE, 0, OP_INQUIRY, 0, THEN_OK, \
+  "scsi.c usbblk_parse_inquiry(): ascii_field() sanitises the strings") \
+S("inquiry-short", FAULT_INQUIRY_SHORT, 0, OP_NO_LUN, 0, THEN_OK, \
+  "scsi.c usbblk_parse_inquiry(): 5 bytes -> -EMSGSIZE, no LUN") \
+S("sense-garbage", FAULT_SENSE_GARBAGE, 0, OP_READ, EIO, THEN_OK, \
+  "lun.c lun_exec(): REQUEST SENSE -> scsi.c usbblk_parse_sense() -EPROTO -> EIO") \
+S("sense-short", FAULT_SENSE_SHORT, 0, OP_READ, EIO, THEN_OK, \
+  "lun.c lun_exec(): 2 bytes of sense -> usbblk_parse_sense() -EMSGSIZE -> EIO") \
+S("ua-storm", FAULT_UA_STORM, 40, OP_RETRY, EAGAIN, THEN_OK, \
+  "scsi.c usbblk_sense_errno(): UNIT ATTENTION -> EAGAIN on every command of the storm") \
+S("medium-gone", FAULT_MEDIUM_GONE, 5, OP_RETRY, ENOMEDIUM, THEN_OK, \
+  "scsi.c usbblk_sense_errno(): NOT READY 3A -> ENOMEDIUM, then UNIT ATTENTION -> EAGAIN") \
+S("wp-midway", FAULT_WP_MIDWAY, 0, OP_WRITE, EROFS, THEN_OK, \
+  "scsi.c usbblk_sense_errno(): DATA PROTECT -> EROFS; reads go on") \
+S("unplug-cbw", FAULT_DISCONNECT_CBW, 0, OP_READ, ENODEV, THEN_GONE, \
+  "event.c port change -> enum.c device gone -> xfer.c pending TD failed -> bot.c -ENODEV") \
+S("unplug-data", FAULT_DISCONNECT_DATA, 0, OP_READ, ENODEV, THEN_GONE, \
+  "enum.c device gone during the data stage -> pages unpinned after the slot is disabled") \
+S("unplug-csw", FAULT_DISCONNECT_CSW, 0, OP_READ, ENODEV, THEN_GONE, \
+  "enum.c device gone before the CSW -> bot.c -ENODEV, LUN removed")
+
+const struct fd_scenario *fd_scenario_find(const char *name);
+
+#endif
