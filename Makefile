@@ -115,7 +115,7 @@ PROG_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parame
 PROG_SRCS := $(TOP)/tools/usbblkctl/usbblkctl.c $(wildcard $(TOP)/tools/demo/*.c) \
 	$(wildcard $(TOP)/selftests/*.c) $(wildcard $(TOP)/tools/bench/*.c)
 PROG_HDRS := $(UAPI)/linux/usbblk.h $(wildcard $(TOP)/tools/lib/*.h) $(LIBUSBBLK)/libusbblk.h \
-	$(wildcard $(TOP)/tools/bench/*.h)
+	$(wildcard $(TOP)/tools/bench/*.h) $(TOP)/tools/fakedev/scenario.h
 define prog_rules
 $(BUILD)/$(1)/bin/$(basename $(notdir $(2))): $(2) $(PROG_HDRS) $(BUILD)/$(1)/lib/libusbblk.a | deps
 	@mkdir -p $$(@D)

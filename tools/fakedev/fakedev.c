@@ -53,6 +53,10 @@ static struct pending pend[MAX_PENDING];
 static unsigned int npend;
 static unsigned long held_total, cancelled_total, disconnects;
 static int connected;
+/* unplug / plug in again: at replug_ns, phase 1 unplugs, phase 2 plugs in */
+static uint64_t replug_ns;
+static int replug_phase;
+static const struct fd_scenario *replug_scn;
 
 static uint64_t now_ns(void)
 {
@@ -196,12 +200,54 @@ static void get_alt_cb(void *priv, uint64_t id, struct usb_redir_get_alt_setting
 
 static void device_leaves(void)
 {
+	unsigned int i;
+
 	if (!connected)
 		return;
 	fprintf(stderr, "fakedev: device disconnects (scenario %s)\n", dev.o.scn->name);
 	usbredirparser_send_device_disconnect(parser);
 	connected = 0;
 	disconnects++;
+	/* after a disconnect QEMU takes every request as cancelled */
+	for (i = 0; i < npend; i++)
+		free(pend[i].data);
+	npend = 0;
+}
+
+static void schedule_replug(int phase, uint64_t in_ms, const struct fd_scenario *scn)
+{
+	replug_phase = phase;
+	replug_ns = now_ns() + in_ms * 1000000;
+	replug_scn = scn;
+}
+
+/* A switch block, a probe fault shown, or a fault that unplugged: what next. */
+static void after_request(void)
+{
+	if (dev.switch_to && dev.state == BOT_CBW && !replug_phase) {
+		schedule_replug(1, 0, dev.switch_to);
+		dev.switch_to = NULL;
+	} else if (dev.revert && !replug_phase) {
+		schedule_replug(1, 4000, fd_scenario_find("good"));
+		dev.revert = false;
+	}
+	if (!connected && !replug_phase && dev.switched)
+		schedule_replug(2, 3000, fd_scenario_find("good"));
+}
+
+static void replug_due(void)
+{
+	if (!replug_phase || now_ns() < replug_ns)
+		return;
+	if (replug_phase == 1) {
+		device_leaves();
+		/* QEMU waits 200 ms before it attaches again anyway */
+		schedule_replug(2, 500, replug_scn);
+		return;
+	}
+	replug_phase = 0;
+	fd_dev_switch(&dev, replug_scn);
+	announce();
 }
 
 static void control_cb(void *priv, uint64_t id, struct usb_redir_control_packet_header *h,
@@ -310,14 +356,13 @@ static void bulk_cb(void *priv, uint64_t id, struct usb_redir_bulk_packet_header
 		r.len = 0;
 		break;
 	case FD_DISCONNECT:
+		/* the request is never answered: QEMU cancels it with the device */
 		device_leaves();
-		/* the request is never answered */
-		__attribute__((fallthrough));
+		return;
 	case FD_HOLD:
 		held_total++;
 		queue_reply(id, &out, NULL, 0, 0, 1);
-		if (r.status == FD_HOLD)
-			fprintf(stderr, "fakedev: holding request %llu on ep %#x (NAK)\n",
+		fprintf(stderr, "fakedev: holding request %llu on ep %#x (NAK)\n",
 				(unsigned long long)id, h->endpoint);
 		return;
 	}
@@ -449,12 +494,20 @@ int main(int argc, char **argv)
 		int timeout = -1;
 
 		flush_due();
+		replug_due();
 		if (usbredirparser_has_data_to_write(parser))
 			p.events |= POLLOUT;
 		if (npend && !pend[0].held) {
 			uint64_t now = now_ns();
 
 			timeout = pend[0].due_ns > now ? (int)((pend[0].due_ns - now) / 1000000) + 1 : 0;
+		}
+		if (replug_phase) {
+			uint64_t now = now_ns();
+			int t = replug_ns > now ? (int)((replug_ns - now) / 1000000) + 1 : 0;
+
+			if (timeout < 0 || t < timeout)
+				timeout = t;
 		}
 		if (poll(&p, 1, timeout) < 0 && errno != EINTR)
 			break;
@@ -465,6 +518,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "fakedev: read error\n");
 				break;
 			}
+			after_request();
 		}
 		if (usbredirparser_has_data_to_write(parser) &&
 		    usbredirparser_do_write(parser) == usbredirparser_write_io_error)

@@ -622,6 +622,8 @@ static void scsi_inquiry(struct fd_dev *d, uint8_t alloc)
 		memcpy(p + 32, "0.1 ", 4);
 	}
 	d->buf_len = fault_is(d, FAULT_INQUIRY_SHORT) ? 5 : 36;
+	if (fault_is(d, FAULT_INQUIRY_SHORT))
+		d->revert = d->switched;
 	if (d->buf_len > alloc)
 		d->buf_len = alloc;
 }
@@ -663,6 +665,8 @@ static void scsi_capacity(struct fd_dev *d, bool sixteen)
 		bs = d->o.scn->param;
 	if (fault_is(d, FAULT_CAPACITY0))
 		last = ~0ULL;
+	if (fault_is(d, FAULT_BLOCK_SIZE) || fault_is(d, FAULT_CAPACITY0))
+		d->revert = d->switched;
 	if (!sixteen) {
 		put_be32(p, last > 0xffffffffULL ? 0xffffffffu : (uint32_t)last);
 		put_be32(p + 4, bs);
@@ -854,12 +858,58 @@ static bool armed(const struct fd_dev *d, enum fd_fault f)
 	return d->armed && d->o.scn->fault == f;
 }
 
+void fd_dev_switch(struct fd_dev *d, const struct fd_scenario *scn)
+{
+	unsigned int i;
+
+	d->o.scn = scn;
+	d->fired = 0;
+	d->storm = 0;
+	d->ua_pending = false;
+	d->sense_mode = 0;
+	d->revert = false;
+	d->switch_to = NULL;
+	for (i = 0; i < d->nluns; i++) {
+		d->lun[i].ready = true;
+		d->lun[i].wp = false;
+		memset(d->lun[i].sense, 0, sizeof(d->lun[i].sense));
+	}
+	fd_dev_reset(d);
+}
+
+/* The switch block: "FAKEDEV SCENARIO name" at capacity - 8 of LUN 0. */
+static bool switch_block(struct fd_dev *d)
+{
+	const struct fd_scenario *scn;
+	char name[64];
+	size_t i, n = strlen(FD_SWITCH_MAGIC);
+
+	if (d->cdb_lun || d->wr_lba + FD_SWITCH_BACK != d->lun[0].blocks || d->done < 512 ||
+	    memcmp(d->buf, FD_SWITCH_MAGIC, n))
+		return false;
+	for (i = 0; i + 1 < sizeof(name) && d->buf[n + i] > ' ' && d->buf[n + i] < 0x7f; i++)
+		name[i] = d->buf[n + i];
+	name[i] = 0;
+	scn = fd_scenario_find(name);
+	if (!scn) {
+		logf_(d, "switch to unknown scenario \"%s\"", name);
+		check_condition(d, 0x05, 0x24, 0x00);
+		return true;
+	}
+	logf_(d, "switch: scenario %s -> %s", d->o.scn->name, scn->name);
+	d->switch_to = scn;
+	d->switched = true;
+	return true;
+}
+
 static void finish_write(struct fd_dev *d)
 {
 	struct fd_lun *l = &d->lun[d->cdb_lun];
 	size_t n = d->done;
 
 	if (d->csw_status || !d->buf_len)
+		return;
+	if (switch_block(d))
 		return;
 	if (pwrite(l->fd, d->buf, n, d->wr_lba * d->o.block_size) != (ssize_t)n ||
 	    (d->wr_fua && fdatasync(l->fd)))

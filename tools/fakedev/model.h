@@ -107,6 +107,10 @@ struct fd_dev {
 	/* answers */
 	uint8_t out[4096 + 64];
 	uint8_t csw[32];
+	/* scenario switching (in-band, see fd_dev_switch()) */
+	const struct fd_scenario *switch_to;	/* asked for by the host */
+	bool switched;			/* a switch happened: revert probe faults */
+	bool revert;			/* a probe fault was shown: back to "good" */
 	/* counters, for the log and the tests */
 	unsigned long cmds, resets, clear_halts;
 	uint64_t pending_delay_us;
@@ -123,6 +127,16 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 void fd_bulk_out(struct fd_dev *d, const uint8_t *data, size_t len, struct fd_reply *r);
 void fd_bulk_in(struct fd_dev *d, size_t len, struct fd_reply *r);
 uint64_t fd_timing_delay_us(struct fd_dev *d);
+void fd_dev_switch(struct fd_dev *d, const struct fd_scenario *scn);
+
+/*
+ * The host switches scenarios in-band: a WRITE of one block at the switch
+ * LBA (capacity - 8 of LUN 0) that starts with FD_SWITCH_MAGIC and the
+ * scenario's name.  The block is not written to the image; fakedev then
+ * unplugs the stick and plugs it in again with the new scenario.
+ */
+#define FD_SWITCH_MAGIC	"FAKEDEV SCENARIO "
+#define FD_SWITCH_BACK	8
 
 /* The interface and endpoint facts usb-redir announces before connecting. */
 uint16_t fd_ep0_max_packet(const struct fd_dev *d);

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hostile stick: run the scenario tools/fakedev plays (tools/vm/run
+ * --fakedev SCENARIO,...) and check what usbblk answers.
+ *
+ *   USBBLK_FAKEDEV   the runner sets it: SCENARIO[,opts] (trigger=LBA)
+ *   USBBLK_FAKEDEV_SCENARIOS  a space-separated list: run each in turn,
+ *                    switching fakedev in-band (a WRITE of the switch block,
+ *                    see tools/fakedev/model.h; fakedev then unplugs and
+ *                    plugs the stick in again), one boot for all of them
+ *   USBBLK_LUN       LUN node (default /dev/usbblk0)
+ *
+ * Each scenario of tools/fakedev/scenario.h says what to do (read or
+ * write the trigger LBA, look at the LUN nodes) and which errno usbblk
+ * must answer; then the next well-behaved command must work (or the
+ * device must be cleanly gone), and no page may be left pinned.  The
+ * image is prepared by tools/check-image (seed 0x11 at LBA 0).
+ * Output is TAP; the recovery path a scenario drives is printed first.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/usbblk.h>
+#include "usbblk-test.h"
+#include "../tools/fakedev/scenario.h"
+
+static const struct fd_scenario table[] = {
+#define S(n, f, p, op, e, t, path) { n, f, p, op, e, t, path },
+	FD_SCENARIOS
+#undef S
+};
+
+static int tests, failures;
+static uint8_t *buf;
+static const char *cur = "";
+
+static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d %s: ", ok ? "" : "not ", ++tests, cur);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	failures += !ok;
+}
+
+static const char *lun_node(void)
+{
+	const char *v = getenv("USBBLK_LUN");
+
+	return v && *v ? v : "/dev/usbblk0";
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *ename(int e)
+{
+	static char other[16];
+
+	switch (e) {
+	case 0: return "0";
+	case EIO: return "EIO";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case ENODEV: return "ENODEV";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEDIUM: return "ENOMEDIUM";
+	case EROFS: return "EROFS";
+	case ERANGE: return "ERANGE";
+	case EINVAL: return "EINVAL";
+	case EINTR: return "EINTR";
+	case EFAULT: return "EFAULT";
+	case ENOENT: return "ENOENT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOSPC: return "ENOSPC";
+	}
+	snprintf(other, sizeof(other), "errno %d", e);
+	return other;
+}
+
+/* The errnos READ/WRITE_SECTOR document (include/uapi/linux/usbblk.h). */
+static int documented(int e)
+{
+	switch (e) {
+	case 0: case EINVAL: case ERANGE: case EFAULT: case EIO: case ENOMEDIUM:
+	case ETIMEDOUT: case EINTR: case ENODEV: case EBADF: case EROFS: case EAGAIN:
+	case EOPNOTSUPP: case ENOSPC:
+		return 1;
+	}
+	return 0;
+}
+
+/* Rescan and list the bus; the number of devices, or -errno. */
+static int enumerate(struct usbblk_device_info *devs, unsigned int max)
+{
+	struct usbblk_enumerate e;
+	int fd = open("/dev/usbblk-hc0", O_RDWR), ret;
+
+	if (fd < 0)
+		return -errno;
+	memset(&e, 0, sizeof(e));
+	e.devices = (uintptr_t)devs;
+	e.max_devices = max;
+	ret = ioctl(fd, USBBLK_IOC_ENUMERATE, &e) ? -errno : (int)e.ndevices;
+	close(fd);
+	return ret;
+}
+
+static int open_lun(const char *node, double wait_s)
+{
+	double end = now_s() + wait_s;
+	int fd;
+
+	for (;;) {
+		fd = open(node, O_RDWR);
+		if (fd >= 0 || now_s() > end)
+			return fd;
+		usleep(100000);
+	}
+}
+
+static int rw(int fd, int write, uint64_t lba, uint32_t timeout_ms)
+{
+	return -usbblk_io(fd, write ? USBBLK_IOC_WRITE_SECTOR : USBBLK_IOC_READ_SECTOR, lba, buf,
+			  1, 0, timeout_ms);
+}
+
+static void show_sense(int fd)
+{
+	struct usbblk_sense s;
+
+	if (ioctl(fd, USBBLK_IOC_GET_SENSE, &s) == 0)
+		printf("# sense of the last failed command: key %x asc %02x ascq %02x, opcode %#x, "
+		       "error %s, %u raw bytes\n", s.key, s.asc, s.ascq, s.opcode, ename(s.error),
+		       s.len);
+}
+
+/* The well-behaved command after the faulty one: LBA 0 holds the host's pattern. */
+static void next_read_ok(int fd, uint32_t bs)
+{
+	int e = rw(fd, 0, 0, 5000);
+
+	result(!e && usbblk_check(buf, 0, 1, bs, 0x11) < 0,
+	       "next command: READ of LBA 0 works and has the host's pattern (%s)", ename(e));
+}
+
+static void device_gone(int fd)
+{
+	struct usbblk_device_info devs[4];
+	struct usbblk_info info;
+	double end = now_s() + 10;
+	int e, n = 0, lun;
+
+	e = ioctl(fd, USBBLK_IOC_GET_INFO, &info) ? errno : 0;
+	result(e == ENODEV, "the open LUN answers ENODEV (%s)", ename(e));
+	e = rw(fd, 0, 0, 2000);
+	result(e == ENODEV, "READ on it answers ENODEV (%s)", ename(e));
+	do {
+		n = enumerate(devs, 4);
+		lun = open(lun_node(), O_RDONLY);
+		if (lun >= 0)
+			close(lun);
+		if (n == 0 && lun < 0)
+			break;
+		usleep(200000);
+	} while (now_s() < end);
+	result(n == 0, "ENUMERATE: no device left (%d)", n);
+	result(lun < 0 && errno == ENOENT, "%s is gone", lun_node());
+}
+
+static int printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return 0;
+	return 1;
+}
+
+static const struct fd_scenario *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
+	return NULL;
+}
+
+/* Ask fakedev for scenario NAME and wait for the stick to come back with it. */
+static int switch_to(const char *name)
+{
+	struct usbblk_device_info devs[4];
+	struct usbblk_info info;
+	double end;
+	int fd, e, n = -1;
+
+	fd = open_lun(lun_node(), 20);
+	if (fd < 0 || ioctl(fd, USBBLK_IOC_GET_INFO, &info)) {
+		result(0, "switch to %s: no LUN to write the switch block to (%s)", name,
+		       ename(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memset(buf, 0, info.block_size);
+	snprintf((char *)buf, info.block_size, "FAKEDEV SCENARIO %s", name);
+	e = rw(fd, 1, info.capacity - 8, 5000);
+	if (e) {
+		result(0, "switch to %s: the switch block answers %s", name, ename(e));
+		close(fd);
+		return -1;
+	}
+	/* fakedev unplugs the stick: the LUN goes ... */
+	end = now_s() + 15;
+	while (!ioctl(fd, USBBLK_IOC_GET_INFO, &info) && now_s() < end)
+		usleep(50000);
+	close(fd);
+	/* ... and comes back with the new scenario */
+	end = now_s() + 20;
+	while (now_s() < end) {
+		n = enumerate(devs, 4);
+		if (n == 1 && devs[0].state != USBBLK_DEV_ADDRESSED)
+			return 0;
+		usleep(200000);
+	}
+	result(0, "switch to %s: the stick did not come back (%d devices)", name, n);
+	return -1;
+}
+
+static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
+{
+	struct usbblk_device_info devs[4];
+	struct usbblk_info info;
+	long pins0, pins1;
+	double t0;
+	int fd = -1, e, n;
+
+	cur = sc->name;
+	printf("# scenario %s: %s\n", sc->name, sc->path);
+	pins0 = usbblk_pins_outstanding();
+	if (sc->op == OP_NO_LUN) {
+		n = enumerate(devs, 4);
+		result(n == 1 && devs[0].state == USBBLK_DEV_CONFIGURED &&
+		       (devs[0].flags & USBBLK_DEV_MASS_STORAGE),
+		       "the stick is enumerated and configured (%d devices, state %d, error %d)", n,
+		       n > 0 ? devs[0].state : -1, n > 0 ? devs[0].error : 0);
+		fd = open(lun_node(), O_RDWR);
+		result(fd < 0 && errno == ENOENT, "its LUN is refused: no %s (%s)", lun_node(),
+		       fd < 0 ? ename(errno) : "it exists");
+		if (fd >= 0 && !ioctl(fd, USBBLK_IOC_GET_INFO, &info))
+			printf("# LUN: %llu blocks of %u bytes\n", (unsigned long long)info.capacity,
+			       info.block_size);
+		n = enumerate(devs, 4);
+		result(n == 1, "ENUMERATE again: the controller still answers (%d)", n);
+		goto out;
+	}
+
+	fd = open_lun(lun_node(), 10);
+	result(fd >= 0, "%s is there (%s)", lun_node(), fd < 0 ? ename(errno) : "open");
+	if (fd < 0)
+		goto out;
+	e = ioctl(fd, USBBLK_IOC_GET_INFO, &info) ? errno : 0;
+	result(!e && info.block_size >= 512, "GET_INFO (%s): %llu blocks of %u bytes, LUN %u of max %u",
+	       ename(e), (unsigned long long)info.capacity, info.block_size, info.lun,
+	       info.max_lun);
+	if (e)
+		goto out;
+
+	switch (sc->op) {
+	case OP_NONE:
+		next_read_ok(fd, info.block_size);
+		break;
+	case OP_INQUIRY:
+		printf("# INQUIRY strings: \"%s\" \"%s\" \"%s\"\n", info.vendor, info.product,
+		       info.revision);
+		result(printable(info.vendor) && printable(info.product) && printable(info.revision),
+		       "INQUIRY garbage comes out as printable ASCII");
+		next_read_ok(fd, info.block_size);
+		break;
+	case OP_LUN0_ONLY: {
+		int other = open("/dev/usbblk1", O_RDWR);
+
+		result(other < 0 && errno == ENOENT, "no node for the LUNs that do not answer (%s)",
+		       other < 0 ? ename(errno) : "/dev/usbblk1 exists");
+		if (other >= 0)
+			close(other);
+		next_read_ok(fd, info.block_size);
+		break;
+	}
+	case OP_READ:
+	case OP_WRITE:
+		usbblk_fill(buf, trigger, 1, info.block_size, 0x77);
+		t0 = now_s();
+		e = rw(fd, sc->op == OP_WRITE, trigger, 2000);
+		result(e == sc->err && documented(e), "%s of the trigger LBA %llu answers %s (%s, %.2fs)",
+		       sc->op == OP_WRITE ? "WRITE" : "READ", (unsigned long long)trigger,
+		       ename(sc->err), ename(e), now_s() - t0);
+		if (e)
+			show_sense(fd);
+		if (sc->then == THEN_GONE) {
+			device_gone(fd);
+			break;
+		}
+		next_read_ok(fd, info.block_size);
+		if (sc->op == OP_WRITE && sc->err == EROFS) {
+			e = rw(fd, 1, 5, 5000);
+			result(e == EROFS, "and the next WRITE too answers EROFS (%s)", ename(e));
+		} else {
+			/* the fault fired once: the same command works now */
+			usbblk_fill(buf, trigger, 1, info.block_size, 0x77);
+			e = rw(fd, sc->op == OP_WRITE, trigger, 5000);
+			if (!e && sc->op == OP_WRITE) {
+				memset(buf, 0, info.block_size);
+				e = rw(fd, 0, trigger, 5000);
+				if (!e && usbblk_check(buf, trigger, 1, info.block_size, 0x77) >= 0)
+					e = EILSEQ;
+			}
+			result(!e, "the same %s again works (%s)",
+			       sc->op == OP_WRITE ? "WRITE (read back)" : "READ", ename(e));
+		}
+		break;
+	case OP_RETRY: {
+		int first = -1, bad = 0, tries, seen_err = 0;
+
+		for (tries = 0; tries < 80; tries++) {
+			e = rw(fd, 0, trigger, 2000);
+			if (first < 0)
+				first = e;
+			if (e == sc->err)
+				seen_err++;
+			else if (e && e != EAGAIN)
+				bad = e;
+			if (!e)
+				break;
+		}
+		result(first == sc->err, "the first READ answers %s (%s)", ename(sc->err), ename(first));
+		result(!bad, "only %s and EAGAIN until it works (%s)", ename(sc->err), ename(bad));
+		result(!e, "READ works again after %d tries (%d x %s)", tries + 1, seen_err,
+		       ename(sc->err));
+		next_read_ok(fd, info.block_size);
+		break;
+	}
+	default:
+		break;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	pins1 = usbblk_pins_outstanding();
+	result(pins1 == pins0, "nothing left pinned (%ld before, %ld after)", pins0, pins1);
+}
+
+int main(void)
+{
+	const char *spec = getenv("USBBLK_FAKEDEV"), *list = getenv("USBBLK_FAKEDEV_SCENARIOS");
+	const char *t;
+	char name[64], words[2048], *save = NULL, *w;
+	uint64_t trigger = 1000;
+
+	if (!spec) {
+		printf("1..0 # SKIP no USBBLK_FAKEDEV (run with tools/vm/run --fakedev)\n");
+		return 4;
+	}
+	t = strstr(spec, ",trigger=");
+	if (t)
+		trigger = strtoull(t + 9, NULL, 0);
+	buf = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		return 1;
+	printf("TAP version 13\n");
+	if (!list || !*list) {
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ","), spec);
+		if (!find(name))
+			result(0, "unknown scenario %s", name);
+		else
+			run_scenario(find(name), trigger);
+	} else {
+		snprintf(words, sizeof(words), "%s", list);
+		for (w = strtok_r(words, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+			cur = w;
+			if (!find(w)) {
+				result(0, "unknown scenario");
+				continue;
+			}
+			if (switch_to(w))
+				break;
+			run_scenario(find(w), trigger);
+		}
+	}
+	printf("1..%d\n", tests);
+	return failures ? 1 : 0;
+}
