@@ -169,8 +169,15 @@ static void device_gone(int fd)
 	double end = now_s() + 10;
 	int e, n = 0, lun;
 
-	e = ioctl(fd, USBBLK_IOC_GET_INFO, &info) ? errno : 0;
-	result(e == ENODEV, "the open LUN answers ENODEV (%s)", ename(e));
+	/* the LUN is torn down after the port change: give it a moment */
+	do {
+		e = ioctl(fd, USBBLK_IOC_GET_INFO, &info) ? errno : 0;
+		if (e)
+			break;
+		usleep(50000);
+	} while (now_s() < end);
+	result(e == ENODEV, "the open LUN answers ENODEV (%s, after %.2fs)", ename(e),
+	       now_s() - end + 10);
 	e = rw(fd, 0, 0, 2000);
 	result(e == ENODEV, "READ on it answers ENODEV (%s)", ename(e));
 	do {

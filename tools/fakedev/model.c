@@ -580,7 +580,8 @@ static void scsi_rw(struct fd_dev *d, bool write, uint64_t lba, uint32_t count, 
 		return;
 	}
 	if (write) {
-		if (l->wp) {
+		/* the switch block (model.h) is not data: write protection spares it */
+		if (l->wp && !(d->cdb_lun == 0 && count == 1 && lba + FD_SWITCH_BACK == l->blocks)) {
 			check_condition(d, 0x07, 0x27, 0x00);
 			return;
 		}
