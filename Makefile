@@ -17,6 +17,8 @@
 #                    [SOAK_ARCH=arm64|x86_64] [SOAK_MINUTES=30]
 #   make fuzz-ioctl  the ioctl fuzzer on both targets, stick hot-plugged
 #                    [FUZZ_IOCTL_CALLS=100000] [FUZZ_IOCTL_SEED=N]
+#   make fuzz-fakedev  descriptor fuzzing with tools/fakedev on x86_64
+#                    [FAKEDEV_FUZZ=1000] mutated enumerations
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
@@ -42,6 +44,7 @@ UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
 
+.PHONY: fuzz-fakedev
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz fuzz-ioctl soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
 	install-lib install-progs dkms-src bench gocheck gobench
@@ -59,7 +62,7 @@ all: modules dtbs libs progs man
 endif
 
 help:
-	@sed -n '3,26p' $(TOP)/Makefile
+	@sed -n '3,28p' $(TOP)/Makefile
 
 # ---------------------------------------------------------------- set-up
 # env.mk is remade (and make restarts) when missing; "deps" runs
@@ -131,6 +134,15 @@ $(BUILD)/host/bin/fakedev: $(FAKEDEV_SRCS)
 	gcc -O2 -g -Wall -Wextra -Werror $(shell pkg-config --cflags libusbredirparser-0.5) \
 		-o $@ $(filter %.c,$(FAKEDEV_SRCS)) $(shell pkg-config --libs libusbredirparser-0.5) -lm
 progs: $(BUILD)/host/bin/fakedev
+
+# fakedev's descriptor fuzzing campaign on x86_64: FAKEDEV_FUZZ mutated
+# enumerations (about 3 s each), seeded from desc.c's libFuzzer corpus
+FAKEDEV_FUZZ ?= 1000
+fuzz-fakedev: all
+	$(TOP)/tools/check-image prepare $(BUILD)/fuzz-fakedev.img 512 67108864
+	$(TOP)/tools/vm/run --arch x86_64 --timeout $$(( $(FAKEDEV_FUZZ) * 6 + 600 )) \
+		--fakedev good,image=$(BUILD)/fuzz-fakedev.img,fuzz=$(FAKEDEV_FUZZ),corpus=$(BUILD)/unit/fuzz_desc.corpus,log=$(BUILD)/fuzz-fakedev.log \
+		--env USBBLK_FAKEDEV_SCENARIOS=desc-fuzz -- fakedev_test
 
 # 32-bit (armhf) builds of the ABI tests and of usbblkctl, run on the
 # arm64 guest: the ioctls through compat_ioctl.

@@ -91,6 +91,13 @@ static const char *ename(int e)
 	case ENOENT: return "ENOENT";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ENOSPC: return "ENOSPC";
+	case EPROTO: return "EPROTO";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EPIPE: return "EPIPE";
+	case ENOMEM: return "ENOMEM";
+	case E2BIG: return "E2BIG";
+	case EBADMSG: return "EBADMSG";
+	case ENOTTY: return "ENOTTY";
 	}
 	snprintf(other, sizeof(other), "errno %d", e);
 	return other;
@@ -193,6 +200,141 @@ static void device_gone(int fd)
 	result(lun < 0 && errno == ENOENT, "%s is gone", lun_node());
 }
 
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+			   (*p & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (more < 0)
+			return 0;
+		for (p++; more--; p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* An errno enumeration may leave in usbblk_device_info.error. */
+static int enum_errno_ok(int e)
+{
+	switch (e) {
+	case EPROTO: case EMSGSIZE: case EINVAL: case EIO: case ETIMEDOUT: case ENODEV:
+	case ENOSPC: case EOPNOTSUPP: case EPIPE: case ENOMEM: case ERANGE: case E2BIG:
+	case EBADMSG:
+		return 1;
+	}
+	return 0;
+}
+
+static const char *state_name(const struct usbblk_device_info *d)
+{
+	return d->state == USBBLK_DEV_CONFIGURED ? "configured" :
+	       d->state == USBBLK_DEV_ADDRESSED ? "addressed" : "FAILED";
+}
+
+/* Whatever the descriptors said: FAILED with an errno, left alone, or used (and working). */
+static void enum_outcome(const struct fd_scenario *sc)
+{
+	struct usbblk_device_info devs[8];
+	int n = enumerate(devs, 8), i, fd;
+
+	result(n >= 1, "ENUMERATE lists the device (%d)", n);
+	for (i = 0; i < n && i < 8; i++) {
+		const struct usbblk_device_info *d = &devs[i];
+
+		printf("# device %d: %04x:%04x %s, error %s, flags %#x, class %02x/%02x/%02x, "
+		       "config %u\n", i, d->vendor_id, d->product_id, state_name(d), ename(d->error),
+		       d->flags, d->if_class, d->if_subclass, d->if_protocol, d->config_value);
+		if (d->state == USBBLK_DEV_FAILED)
+			result(enum_errno_ok(d->error), "device %d: FAILED with a meaningful errno (%s)",
+			       i, ename(d->error));
+		else
+			result(d->state <= USBBLK_DEV_CONFIGURED && !d->error,
+			       "device %d: %s, no error (%s)", i, state_name(d), ename(d->error));
+	}
+	fd = open(lun_node(), O_RDWR);
+	if (fd >= 0) {
+		struct usbblk_info info;
+
+		printf("# it has a LUN: usbblk used the stick\n");
+		if (!ioctl(fd, USBBLK_IOC_GET_INFO, &info))
+			next_read_ok(fd, info.block_size);
+		close(fd);
+	}
+	n = enumerate(devs, 8);
+	result(n >= 0, "ENUMERATE again: the controller still answers (%d)", n);
+	(void)sc;
+}
+
+/*
+ * desc-fuzz: fakedev plugs in fuzz=N sticks with mutated configurations
+ * (idProduct 0xfnnn), then the good one (FAKEDEV0001).  Watch them all.
+ */
+static void fuzz_outcome(void)
+{
+	const char *spec = getenv("USBBLK_FAKEDEV"), *t = strstr(spec, ",fuzz=");
+	unsigned int fuzz = t ? strtoul(t + 6, NULL, 0) : 20, seen = 0, last = ~0u, i;
+	unsigned int states[3] = { 0 }, errs[256] = { 0 }, bad = 0;
+	struct usbblk_device_info devs[8];
+	double end = now_s() + fuzz * 5 + 60;
+	int n, good = 0, fd;
+
+	while (now_s() < end && !good) {
+		n = enumerate(devs, 8);
+		if (n < 0) {
+			bad++;
+			break;
+		}
+		for (i = 0; i < (unsigned int)n && i < 8; i++) {
+			const struct usbblk_device_info *d = &devs[i];
+			unsigned int k;
+
+			if (!strcmp(d->serial, "FAKEDEV0001") && d->state == USBBLK_DEV_CONFIGURED) {
+				good = 1;
+				continue;
+			}
+			/* fakedev numbers the mutated sticks in idProduct: 0xfnnn */
+			if (d->vendor_id != 0x1209 || (d->product_id & 0xf000) != 0xf000)
+				continue;
+			k = d->product_id & 0xfff;
+			if (k == last)
+				continue;
+			/* a new mutated stick, its enumeration done */
+			last = k;
+			seen++;
+			states[d->state < 3 ? d->state : 0]++;
+			if (d->state == USBBLK_DEV_FAILED) {
+				errs[d->error & 0xff]++;
+				if (!enum_errno_ok(d->error))
+					bad++;
+			}
+			if (d->state > USBBLK_DEV_CONFIGURED)
+				bad++;
+		}
+		usleep(250000);
+	}
+	printf("# desc-fuzz: %u of %u mutated enumerations seen: %u configured, %u addressed, "
+	       "%u FAILED\n", seen, fuzz, states[USBBLK_DEV_CONFIGURED],
+	       states[USBBLK_DEV_ADDRESSED], states[USBBLK_DEV_FAILED]);
+	for (i = 0; i < 256; i++)
+		if (errs[i])
+			printf("#   FAILED with %s: %u\n", ename(i), errs[i]);
+	result(!bad, "every mutated stick FAILED with a meaningful errno or was used (%u not)", bad);
+	result(seen >= fuzz / 2, "most enumerations were seen (%u of %u)", seen, fuzz);
+	result(good, "the good stick is back afterwards");
+	fd = open_lun(lun_node(), 10);
+	if (fd >= 0) {
+		struct usbblk_info info;
+
+		if (!ioctl(fd, USBBLK_IOC_GET_INFO, &info))
+			next_read_ok(fd, info.block_size);
+		close(fd);
+	}
+}
+
 static int printable(const char *s)
 {
 	for (; *s; s++)
@@ -244,7 +386,7 @@ static int switch_to(const char *name)
 	end = now_s() + 20;
 	while (now_s() < end) {
 		n = enumerate(devs, 4);
-		if (n == 1 && devs[0].state != USBBLK_DEV_ADDRESSED)
+		if (n >= 1)
 			return 0;
 		usleep(200000);
 	}
@@ -280,6 +422,27 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 		goto out;
 	}
 
+	if (sc->op == OP_ENUM) {
+		enum_outcome(sc);
+		goto out;
+	}
+	if (sc->op == OP_FUZZ) {
+		fuzz_outcome();
+		goto out;
+	}
+	if (sc->op == OP_STRINGS) {
+		n = enumerate(devs, 4);
+		result(n == 1 && devs[0].state == USBBLK_DEV_CONFIGURED, "configured (%d devices, "
+		       "state %d, error %s)", n, n > 0 ? devs[0].state : -1,
+		       ename(n > 0 ? devs[0].error : 0));
+		if (n > 0) {
+			printf("# strings: \"%s\" \"%s\" \"%s\"\n", devs[0].manufacturer,
+			       devs[0].product, devs[0].serial);
+			result(utf8_ok(devs[0].manufacturer) && utf8_ok(devs[0].product) &&
+			       utf8_ok(devs[0].serial), "the strings are valid UTF-8");
+		}
+	}
+
 	fd = open_lun(lun_node(), 10);
 	result(fd >= 0, "%s is there (%s)", lun_node(), fd < 0 ? ename(errno) : "open");
 	if (fd < 0)
@@ -292,6 +455,7 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 		goto out;
 
 	switch (sc->op) {
+	case OP_STRINGS:
 	case OP_NONE:
 		next_read_ok(fd, info.block_size);
 		break;

@@ -390,6 +390,60 @@ TEST_F(stick, switch_block)
 	EXPECT_STREQ("stall-csw", self->d.o.scn->name);
 }
 
+TEST_F(stick, descriptor_faults)
+{
+	struct fd_setup cfg = { .type = 0x80, .request = 6, .value = 0x0200, .length = 255 };
+	struct fd_setup hub = { .type = 0xa0, .request = 6, .value = 0x2a00, .length = 64 };
+	struct fd_setup str = { .type = 0x80, .request = 6, .value = 0x0303, .length = 255 };
+
+	SCENARIO("desc-maxp-0");
+	fd_control(&self->d, &cfg, NULL, &self->r);
+	ASSERT_EQ(44, self->r.len);
+	EXPECT_EQ(0, self->r.data[22] | self->r.data[23]);
+	EXPECT_EQ(0, self->r.data[35] | self->r.data[36]);
+	SCENARIO("desc-cfg-trunc");
+	fd_control(&self->d, &cfg, NULL, &self->r);
+	EXPECT_EQ(20, self->r.len);
+	EXPECT_EQ(44, self->r.data[2]);
+	SCENARIO("desc-no-companion");
+	fd_control(&self->d, &cfg, NULL, &self->r);
+	EXPECT_EQ(32, self->r.len);
+	SCENARIO("desc-str-odd");
+	fd_control(&self->d, &str, NULL, &self->r);
+	EXPECT_EQ(7, self->r.len);
+	EXPECT_EQ(7, self->r.data[0]);
+	SCENARIO("hub-255-ports");
+	EXPECT_TRUE(fd_dev_is_hub(&self->d));
+	fd_control(&self->d, &hub, NULL, &self->r);
+	ASSERT_EQ(FD_OK, self->r.status);
+	EXPECT_EQ(255, self->r.data[2]);
+	fd_control(&self->d, &cfg, NULL, &self->r);
+	EXPECT_EQ(0x09, self->r.data[14]);	/* interface class hub */
+	EXPECT_EQ(3, self->r.data[21]);		/* interrupt endpoint */
+}
+
+TEST_F(stick, fuzzed_configurations)
+{
+	struct fd_setup cfg = { .type = 0x80, .request = 6, .value = 0x0200, .length = 4096 };
+	struct fd_setup dev = { .type = 0x80, .request = 6, .value = 0x0100, .length = 18 };
+	uint8_t seed[40] = { 0x1b, 0 };
+	int i, differ = 0;
+
+	SCENARIO("desc-fuzz,seed=3");
+	memcpy(seed + 2, "\x09\x02\x26\x00\x01\x01\x00\x80\x32", 9);
+	fd_fuzz_add_seed(&self->d, seed, sizeof(seed));
+	for (i = 0; i < 200; i++) {
+		fd_fuzz_next(&self->d);
+		ASSERT_GE(sizeof(self->d.fuzz_cfg), self->d.fuzz_len);
+		fd_control(&self->d, &cfg, NULL, &self->r);
+		ASSERT_EQ(self->d.fuzz_len, self->r.len);
+		differ += self->r.len != 44 || self->r.data[4] != 1;
+		fd_control(&self->d, &dev, NULL, &self->r);
+		EXPECT_EQ(0xf000 | (i + 1), self->r.data[10] | self->r.data[11] << 8);
+	}
+	EXPECT_LT(50, differ);
+}
+
 TEST(timing_model)
 {
 	struct fd_opts o;

@@ -18,6 +18,7 @@
  * the timing model, when it is due (in order).  Requests the model holds
  * (NAK forever) are answered "cancelled" when QEMU cancels them.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -57,6 +58,8 @@ static int connected;
 static uint64_t replug_ns;
 static int replug_phase;
 static const struct fd_scenario *replug_scn;
+
+static void schedule_replug(int phase, uint64_t in_ms, const struct fd_scenario *scn);
 
 static uint64_t now_ns(void)
 {
@@ -106,9 +109,9 @@ static void announce(void)
 
 	memset(&ii, 0, sizeof(ii));
 	ii.interface_count = 1;
-	ii.interface_class[0] = 0x08;
-	ii.interface_subclass[0] = 0x06;
-	ii.interface_protocol[0] = 0x50;
+	ii.interface_class[0] = fd_dev_is_hub(&dev) ? 0x09 : 0x08;
+	ii.interface_subclass[0] = fd_dev_is_hub(&dev) ? 0 : 0x06;
+	ii.interface_protocol[0] = fd_dev_is_hub(&dev) ? 0 : 0x50;
 	usbredirparser_send_interface_info(parser, &ii);
 
 	/* index: OUT endpoint n at n, IN endpoint n at 0x10 + n */
@@ -121,6 +124,13 @@ static void announce(void)
 	ei.max_packet_size[FD_EP_OUT & 0x0f] = fd_bulk_max_packet(&dev);
 	ei.type[0x10 | (FD_EP_IN & 0x0f)] = usb_redir_type_bulk;
 	ei.max_packet_size[0x10 | (FD_EP_IN & 0x0f)] = fd_bulk_max_packet(&dev);
+	if (fd_dev_is_hub(&dev)) {
+		/* a hub: its status-change interrupt endpoint, no bulk */
+		ei.type[FD_EP_OUT & 0x0f] = usb_redir_type_invalid;
+		ei.type[0x10 | (FD_EP_IN & 0x0f)] = usb_redir_type_interrupt;
+		ei.interval[0x10 | (FD_EP_IN & 0x0f)] = dev.o.speed == FD_SPEED_SUPER ? 8 : 12;
+		ei.max_packet_size[0x10 | (FD_EP_IN & 0x0f)] = 2;
+	}
 	usbredirparser_send_ep_info(parser, &ei);
 
 	memset(&dc, 0, sizeof(dc));
@@ -130,6 +140,9 @@ static void announce(void)
 	dc.device_version_bcd = 0x0100;
 	usbredirparser_send_device_connect(parser, &dc);
 	connected = 1;
+	/* a device that enumeration refuses: back to "good" after a while */
+	if (dev.switched && dev.o.scn->op == OP_ENUM && !replug_phase)
+		schedule_replug(1, 6000, fd_scenario_find("good"));
 	fprintf(stderr, "fakedev: connected: scenario %s, %s speed, %u LUN(s), %u-byte blocks\n",
 		dev.o.scn->name, dev.o.speed == FD_SPEED_SUPER ? "super" : "high", dev.nluns,
 		dev.o.block_size);
@@ -246,8 +259,82 @@ static void replug_due(void)
 		return;
 	}
 	replug_phase = 0;
+	if (replug_scn->fault == FAULT_DESC_FUZZ) {
+		if (dev.o.scn->fault != FAULT_DESC_FUZZ)
+			dev.fuzz_count = 0;
+		if (dev.fuzz_count >= dev.o.fuzz) {
+			fprintf(stderr, "fakedev: desc-fuzz: %u mutated enumerations done\n",
+				dev.fuzz_count);
+			replug_scn = fd_scenario_find("good");
+		}
+	}
 	fd_dev_switch(&dev, replug_scn);
+	if (replug_scn->fault == FAULT_DESC_FUZZ) {
+		fd_fuzz_next(&dev);
+		if (dev.o.verbose || dev.fuzz_count <= 3 || dev.fuzz_count % 100 == 0) {
+			size_t i;
+
+			fprintf(stderr, "fakedev: desc-fuzz %u:", dev.fuzz_count);
+			for (i = 0; i < dev.fuzz_len; i++)
+				fprintf(stderr, " %02x", dev.fuzz_cfg[i]);
+			fputc('\n', stderr);
+		}
+		schedule_replug(1, 2500, replug_scn);
+	}
 	announce();
+}
+
+static void start_int_cb(void *priv, uint64_t id,
+			 struct usb_redir_start_interrupt_receiving_header *h)
+{
+	struct usb_redir_interrupt_receiving_status_header st = {
+		.status = usb_redir_success, .endpoint = h->endpoint,
+	};
+
+	(void)priv;
+	usbredirparser_send_interrupt_receiving_status(parser, id, &st);
+}
+
+static void stop_int_cb(void *priv, uint64_t id,
+			struct usb_redir_stop_interrupt_receiving_header *h)
+{
+	struct usb_redir_interrupt_receiving_status_header st = {
+		.status = usb_redir_success, .endpoint = h->endpoint,
+	};
+
+	(void)priv;
+	usbredirparser_send_interrupt_receiving_status(parser, id, &st);
+}
+
+/* Seeds for desc-fuzz: every file of the directory (the libFuzzer corpus). */
+static void load_seeds(const char *dir)
+{
+	struct dirent *e;
+	DIR *dp = opendir(dir);
+	uint8_t buf[512];
+
+	if (!dp) {
+		fprintf(stderr, "fakedev: corpus %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	while ((e = readdir(dp))) {
+		char path[4096];
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n > 0)
+			fd_fuzz_add_seed(&dev, buf, n);
+	}
+	closedir(dp);
+	fprintf(stderr, "fakedev: %u seeds from %s\n", dev.nseeds, dir);
 }
 
 static void control_cb(void *priv, uint64_t id, struct usb_redir_control_packet_header *h,
@@ -482,6 +569,10 @@ int main(int argc, char **argv)
 	parser->control_packet_func = control_cb;
 	parser->bulk_packet_func = bulk_cb;
 	parser->cancel_data_packet_func = cancel_cb;
+	parser->start_interrupt_receiving_func = start_int_cb;
+	parser->stop_interrupt_receiving_func = stop_int_cb;
+	if (dev.o.corpus)
+		load_seeds(dev.o.corpus);
 	usbredirparser_caps_set_cap(caps, usb_redir_cap_connect_device_version);
 	usbredirparser_caps_set_cap(caps, usb_redir_cap_ep_info_max_packet_size);
 	usbredirparser_caps_set_cap(caps, usb_redir_cap_64bits_ids);

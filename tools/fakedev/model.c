@@ -98,6 +98,7 @@ int fd_opts_parse(struct fd_opts *o, const char *spec, char *err, size_t errlen)
 	o->times = 1;
 	o->trigger_lba = 1000;
 	o->seed = 1;
+	o->fuzz = 20;
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf)) {
 		snprintf(err, errlen, "options too long");
 		return -1;
@@ -160,6 +161,10 @@ int fd_opts_parse(struct fd_opts *o, const char *spec, char *err, size_t errlen)
 			o->latency_us = 500;
 			o->pause_ms = 80;
 			o->pause_every = 200;
+		} else if (!strcmp(kv, "corpus")) {
+			o->corpus = strdup(v);
+		} else if (!strcmp(kv, "fuzz")) {
+			o->fuzz = strtoul(v, NULL, 0);
 		} else if (!strcmp(kv, "verbose")) {
 			o->verbose = strtoul(v, NULL, 0);
 		} else {
@@ -229,6 +234,9 @@ void fd_dev_free(struct fd_dev *d)
 			close(d->lun[i].fd);
 	free(d->buf);
 	d->buf = NULL;
+	for (i = 0; i < d->nseeds; i++)
+		free(d->seeds[i]);
+	d->nseeds = 0;
 }
 
 static void bot_idle(struct fd_dev *d)
@@ -295,7 +303,9 @@ static size_t desc_device(struct fd_dev *d, uint8_t *p)
 	put_le16(p + 2, ss ? 0x0320 : 0x0210);
 	p[7] = ss ? 9 : 64;
 	put_le16(p + 8, FD_VID);
-	put_le16(p + 10, FD_PID);
+	/* desc-fuzz: the plug-in's number in idProduct (0xfnnn), for the test */
+	put_le16(p + 10, d->o.scn->fault == FAULT_DESC_FUZZ ? 0xf000 | (d->fuzz_count & 0xfff)
+							    : FD_PID);
 	put_le16(p + 12, 0x0100);
 	p[14] = 1;
 	p[15] = 2;
@@ -304,9 +314,19 @@ static size_t desc_device(struct fd_dev *d, uint8_t *p)
 	return 18;
 }
 
+static unsigned int desc_fault(const struct fd_dev *d)
+{
+	return d->o.scn->fault == FAULT_DESC ? d->o.scn->param : 0;
+}
+
+bool fd_dev_is_hub(const struct fd_dev *d)
+{
+	return desc_fault(d) == DESC_HUB255;
+}
+
 static size_t desc_endpoint(struct fd_dev *d, uint8_t *p, uint8_t addr)
 {
-	bool ss = d->o.speed == FD_SPEED_SUPER;
+	bool ss = d->o.speed == FD_SPEED_SUPER && desc_fault(d) != DESC_NO_COMPANION;
 
 	p[0] = 7;
 	p[1] = 5;
@@ -325,9 +345,43 @@ static size_t desc_endpoint(struct fd_dev *d, uint8_t *p, uint8_t addr)
 	return 13;
 }
 
+/* A hub: one interface, one interrupt IN endpoint (the status change). */
+static size_t desc_config_hub(struct fd_dev *d, uint8_t *p)
+{
+	bool ss = d->o.speed == FD_SPEED_SUPER;
+	size_t n = ss ? 31 : 25;
+
+	memset(p, 0, n);
+	p[0] = 9;
+	p[1] = 2;
+	put_le16(p + 2, n);
+	p[4] = 1;
+	p[5] = 1;
+	p[7] = 0xe0;
+	p[9] = 9;
+	p[10] = 4;
+	p[13] = 1;
+	p[14] = 0x09;
+	p[18] = 7;
+	p[19] = 5;
+	p[20] = FD_EP_IN;
+	p[21] = 3;
+	put_le16(p + 22, 2);
+	p[24] = ss ? 8 : 12;
+	if (ss) {
+		p[25] = 6;
+		p[26] = 0x30;
+		put_le16(p + 29, 2);
+	}
+	return n;
+}
+
 static size_t desc_config(struct fd_dev *d, uint8_t *p)
 {
 	size_t n = 9;
+
+	if (fd_dev_is_hub(d))
+		return desc_config_hub(d, p);
 
 	memset(p, 0, 9);
 	p[0] = 9;
@@ -385,7 +439,11 @@ static size_t desc_string(struct fd_dev *d, uint8_t *p, unsigned int index)
 		put_le16(p + 2, 0x0409);
 		return 4;
 	}
-	s = index == 1 ? "usbblk" : index == 2 ? "fakedev stick" : index == 3 ? d->o.serial : NULL;
+	char fuzz_serial[16];
+
+	snprintf(fuzz_serial, sizeof(fuzz_serial), "FUZZ%04u", d->fuzz_count);
+	s = index == 1 ? "usbblk" : index == 2 ? "fakedev stick" :
+	    index == 3 ? (d->o.scn->fault == FAULT_DESC_FUZZ ? fuzz_serial : d->o.serial) : NULL;
 	if (!s)
 		return 0;
 	n = strlen(s);
@@ -396,6 +454,195 @@ static size_t desc_string(struct fd_dev *d, uint8_t *p, unsigned int index)
 	for (i = 0; i < n; i++)
 		put_le16(p + 2 + 2 * i, (uint8_t)s[i]);
 	return 2 + 2 * n;
+}
+
+static void desc_device_fault(struct fd_dev *d, uint8_t *p, size_t *n)
+{
+	switch (desc_fault(d)) {
+	case DESC_DEV_SHORT:
+		*n = 8;
+		break;
+	case DESC_DEV_BLEN:
+		p[0] = 255;
+		break;
+	case DESC_DEV_NOCONFIG:
+		p[17] = 0;
+		break;
+	case DESC_DEV_MAXP0:
+		p[7] = 0;
+		break;
+	case DESC_HUB255:
+		p[4] = 9;
+		p[6] = d->o.speed == FD_SPEED_SUPER ? 3 : 1;
+		break;
+	}
+}
+
+static void desc_config_fault(struct fd_dev *d, uint8_t *p, size_t *n)
+{
+	bool ss = d->o.speed == FD_SPEED_SUPER;
+	size_t ep2 = ss ? 31 : 25;
+
+	switch (desc_fault(d)) {
+	case DESC_CFG_TRUNC:
+		*n = 20;
+		break;
+	case DESC_CFG_TOTAL_HUGE:
+		put_le16(p + 2, 0xffff);
+		break;
+	case DESC_CFG_TOTAL_SMALL:
+		put_le16(p + 2, 12);
+		break;
+	case DESC_NUMIF_0:
+		p[4] = 0;
+		break;
+	case DESC_NUMIF_255:
+		p[4] = 255;
+		break;
+	case DESC_NUMEP_0:
+		p[13] = 0;
+		*n = 18;
+		put_le16(p + 2, 18);
+		break;
+	case DESC_NUMEP_30:
+		p[13] = 30;
+		break;
+	case DESC_MAXP_0:
+	case DESC_MAXP_HUGE:
+		put_le16(p + 22, desc_fault(d) == DESC_MAXP_0 ? 0 : 0xffff);
+		put_le16(p + ep2 + 4, desc_fault(d) == DESC_MAXP_0 ? 0 : 0xffff);
+		break;
+	case DESC_BAD_COMPANION:
+		if (ss)
+			p[25] = 2;
+		break;
+	case DESC_ZERO_LENGTH:
+		p[ss ? 25 : ep2] = 0;
+		break;
+	case DESC_BLEN_OVER:
+		p[9] = 200;
+		break;
+	}
+}
+
+static void desc_string_fault(struct fd_dev *d, uint8_t *p, unsigned int index, size_t *n)
+{
+	static const uint16_t bad[] = { 'A', 0xd800, 'B', 0xdc00, 0x0000, 0xffff, 'C' };
+	size_t i;
+
+	switch (desc_fault(d)) {
+	case DESC_STR_ODD:
+		if (index == 3) {
+			p[0] = 7;
+			*n = 7;
+		}
+		break;
+	case DESC_STR_UTF16:
+		if (index == 3) {
+			p[0] = 2 + sizeof(bad);
+			for (i = 0; i < sizeof(bad) / 2; i++)
+				put_le16(p + 2 + 2 * i, bad[i]);
+			*n = p[0];
+		}
+		break;
+	case DESC_STR_BLEN_HUGE:
+		if (index == 2) {
+			p[0] = 255;
+			*n = 6;
+		}
+		break;
+	}
+}
+
+/* The hub descriptor of DESC_HUB255: 255 ports, with no room for them. */
+static size_t desc_hub(struct fd_dev *d, uint8_t *p)
+{
+	if (d->o.speed == FD_SPEED_SUPER) {
+		memset(p, 0, 12);
+		p[0] = 12;
+		p[1] = 0x2a;
+		p[2] = 255;
+		p[5] = 10;
+		return 12;
+	}
+	memset(p, 0, 9);
+	p[0] = 9;
+	p[1] = 0x29;
+	p[2] = 255;
+	p[5] = 10;
+	return 9;
+}
+
+/* ------------------------------------------------------------ fuzzing */
+
+void fd_fuzz_add_seed(struct fd_dev *d, const uint8_t *buf, size_t len)
+{
+	if (d->nseeds == sizeof(d->seeds) / sizeof(d->seeds[0]) || !len || len > 500)
+		return;
+	d->seeds[d->nseeds] = malloc(len);
+	if (!d->seeds[d->nseeds])
+		return;
+	memcpy(d->seeds[d->nseeds], buf, len);
+	d->seed_len[d->nseeds++] = len;
+}
+
+/*
+ * The configuration of the next fuzzed plug-in: a seed (our own valid
+ * configuration, or one of the libFuzzer corpus of desc.c with its two
+ * leading control bytes dropped), 1 to 8 mutations (bit flips, boundary
+ * bytes, truncation, extension), and half of the time wTotalLength made
+ * right so that the walk goes deep.
+ */
+void fd_fuzz_next(struct fd_dev *d)
+{
+	static const uint8_t boundary[] = { 0, 1, 2, 7, 9, 0x7f, 0x80, 0xfe, 0xff };
+	uint8_t *p = d->fuzz_cfg;
+	unsigned int i, muts;
+	size_t n;
+
+	if (d->nseeds && rnd(d) % 2) {
+		i = rnd(d) % d->nseeds;
+		n = d->seed_len[i] > 2 ? d->seed_len[i] - 2 : 0;
+		memcpy(p, d->seeds[i] + 2, n);
+		if (n < 9) {
+			n = desc_config(d, p);
+		} else {
+			p[1] = 2;
+		}
+	} else {
+		n = desc_config(d, p);
+	}
+	muts = 1 + rnd(d) % 8;
+	for (i = 0; i < muts; i++) {
+		size_t at = n ? rnd(d) % n : 0;
+
+		switch (rnd(d) % 5) {
+		case 0:
+			p[at] ^= 1u << (rnd(d) % 8);
+			break;
+		case 1:
+		case 2:
+			p[at] = boundary[rnd(d) % sizeof(boundary)];
+			break;
+		case 3:
+			if (n > 4)
+				n = 4 + rnd(d) % (n - 4);
+			break;
+		case 4:
+			if (n + 16 <= sizeof(d->fuzz_cfg)) {
+				size_t k;
+
+				for (k = 0; k < 16; k++)
+					p[n + k] = rnd(d);
+				n += 16;
+			}
+			break;
+		}
+	}
+	if (n >= 4 && rnd(d) % 2)
+		put_le16(p + 2, n);
+	d->fuzz_len = n;
+	d->fuzz_count++;
 }
 
 /* ------------------------------------------------------------ control */
@@ -425,16 +672,26 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 		switch (s->value >> 8) {
 		case 1:
 			n = desc_device(d, p);
+			desc_device_fault(d, p, &n);
 			break;
 		case 2:
 			if ((s->value & 0xff) != 0)
 				goto stall;
+			if (d->o.scn->fault == FAULT_DESC_FUZZ && d->fuzz_len) {
+				memcpy(p, d->fuzz_cfg, d->fuzz_len);
+				n = d->fuzz_len;
+				break;
+			}
 			n = desc_config(d, p);
+			desc_config_fault(d, p, &n);
 			break;
 		case 3:
+			if ((s->value & 0xff) == 0 && desc_fault(d) == DESC_NO_LANGID)
+				goto stall;
 			n = desc_string(d, p, s->value & 0xff);
 			if (!n)
 				goto stall;
+			desc_string_fault(d, p, s->value & 0xff, &n);
 			break;
 		case 6:		/* DEVICE_QUALIFIER: high speed only */
 			if (d->o.speed != FD_SPEED_HIGH)
@@ -493,6 +750,26 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 			goto stall;
 		if (s->request == 1)
 			d->clear_halts++;
+		break;
+	case 0xa006:		/* hub class: GET_DESCRIPTOR (hub) */
+		if (!fd_dev_is_hub(d))
+			goto stall;
+		n = desc_hub(d, p);
+		break;
+	case 0xa000:		/* hub class: GET_STATUS hub, port */
+	case 0xa300:
+		if (!fd_dev_is_hub(d))
+			goto stall;
+		memset(p, 0, 4);
+		n = 4;
+		break;
+	case 0x2001:		/* hub class: features, SET_HUB_DEPTH */
+	case 0x2003:
+	case 0x200c:
+	case 0x2301:
+	case 0x2303:
+		if (!fd_dev_is_hub(d))
+			goto stall;
 		break;
 	case 0xa1fe:		/* GET MAX LUN */
 		p[0] = fault_is(d, FAULT_MAXLUN_LIE) ? 15 : d->o.luns - 1;

@@ -77,6 +77,8 @@ struct fd_opts {
 	uint64_t latency_us;		/* mean per-command latency */
 	uint64_t pause_ms;		/* an occasional long pause ... */
 	unsigned int pause_every;	/* ... on 1 command in this many */
+	unsigned int fuzz;		/* desc-fuzz: plug-ins before "good" again */
+	const char *corpus;		/* desc-fuzz: directory of seeds */
 	bool verbose;
 };
 
@@ -111,6 +113,13 @@ struct fd_dev {
 	const struct fd_scenario *switch_to;	/* asked for by the host */
 	bool switched;			/* a switch happened: revert probe faults */
 	bool revert;			/* a probe fault was shown: back to "good" */
+	/* desc-fuzz: the configuration of this plug-in, and the seeds */
+	uint8_t fuzz_cfg[512];
+	size_t fuzz_len;
+	unsigned int fuzz_count;
+	uint8_t *seeds[64];
+	size_t seed_len[64];
+	unsigned int nseeds;
 	/* counters, for the log and the tests */
 	unsigned long cmds, resets, clear_halts;
 	uint64_t pending_delay_us;
@@ -128,6 +137,9 @@ void fd_bulk_out(struct fd_dev *d, const uint8_t *data, size_t len, struct fd_re
 void fd_bulk_in(struct fd_dev *d, size_t len, struct fd_reply *r);
 uint64_t fd_timing_delay_us(struct fd_dev *d);
 void fd_dev_switch(struct fd_dev *d, const struct fd_scenario *scn);
+bool fd_dev_is_hub(const struct fd_dev *d);
+void fd_fuzz_add_seed(struct fd_dev *d, const uint8_t *buf, size_t len);
+void fd_fuzz_next(struct fd_dev *d);
 
 /*
  * The host switches scenarios in-band: a WRITE of one block at the switch

@@ -45,6 +45,34 @@ enum fd_fault {
 	FAULT_DISCONNECT_CBW,	/* the device leaves instead of taking the CBW */
 	FAULT_DISCONNECT_DATA,	/* ... during the data stage */
 	FAULT_DISCONNECT_CSW,	/* ... before the CSW */
+	FAULT_DESC,		/* a broken descriptor: param is enum fd_desc_fault */
+	FAULT_DESC_FUZZ,	/* each plug-in a mutated configuration (fuzz=N of them) */
+};
+
+/* FAULT_DESC: which descriptor lies, and how. */
+enum fd_desc_fault {
+	DESC_DEV_SHORT = 1,	/* device descriptor: 8 of 18 bytes, bLength 18 */
+	DESC_DEV_BLEN,		/* device descriptor bLength 255 */
+	DESC_DEV_NOCONFIG,	/* bNumConfigurations 0 */
+	DESC_DEV_MAXP0,		/* bMaxPacketSize0 0 */
+	DESC_CFG_TRUNC,		/* configuration: 20 of the wTotalLength bytes */
+	DESC_CFG_TOTAL_HUGE,	/* wTotalLength 65535 */
+	DESC_CFG_TOTAL_SMALL,	/* wTotalLength 12: the interface cut in half */
+	DESC_NUMIF_0,		/* bNumInterfaces 0 */
+	DESC_NUMIF_255,		/* bNumInterfaces 255, one there */
+	DESC_NUMEP_0,		/* the interface: bNumEndpoints 0, none there */
+	DESC_NUMEP_30,		/* bNumEndpoints 30, two there */
+	DESC_MAXP_0,		/* bulk wMaxPacketSize 0 */
+	DESC_MAXP_HUGE,		/* bulk wMaxPacketSize 65535 */
+	DESC_NO_COMPANION,	/* SuperSpeed, no endpoint companions */
+	DESC_BAD_COMPANION,	/* companion bLength 2 (a loop for a naive walk) */
+	DESC_ZERO_LENGTH,	/* a descriptor of bLength 0 inside the configuration */
+	DESC_BLEN_OVER,		/* the interface's bLength runs past the end */
+	DESC_STR_ODD,		/* serial string with an odd bLength */
+	DESC_STR_UTF16,		/* serial string: lone surrogates, NUL, U+FFFF */
+	DESC_STR_BLEN_HUGE,	/* product string bLength 255, 6 bytes returned */
+	DESC_NO_LANGID,		/* string 0 STALLs */
+	DESC_HUB255,		/* a hub whose hub descriptor says 255 ports */
 };
 
 /* What the guest test does with a scenario (selftests/fakedev_test.c). */
@@ -56,6 +84,9 @@ enum fd_op {
 	OP_LUN0_ONLY,	/* LUN 0 works, no other LUN node */
 	OP_INQUIRY,	/* the LUN is up, its strings printable */
 	OP_RETRY,	/* read the trigger: the errno, repeated, then success */
+	OP_ENUM,	/* enumeration fails cleanly: FAILED with errno, or left alone */
+	OP_STRINGS,	/* bad strings: configured, LUN works, strings valid UTF-8 */
+	OP_FUZZ,	/* N mutated enumerations, then the good stick again */
 };
 
 /* After the op: the next well-behaved command works, or the device left. */
@@ -139,7 +170,53 @@ S("unplug-cbw", FAULT_DISCONNECT_CBW, 0, OP_READ, ENODEV, THEN_GONE, \
 S("unplug-data", FAULT_DISCONNECT_DATA, 0, OP_READ, ENODEV, THEN_GONE, \
   "enum.c device gone during the data stage -> pages unpinned after the slot is disabled") \
 S("unplug-csw", FAULT_DISCONNECT_CSW, 0, OP_READ, ENODEV, THEN_GONE, \
-  "enum.c device gone before the CSW -> bot.c -ENODEV, LUN removed")
+  "enum.c device gone before the CSW -> bot.c -ENODEV, LUN removed") \
+S("desc-dev-short", FAULT_DESC, DESC_DEV_SHORT, OP_ENUM, 0, THEN_OK, \
+  "enum.c device descriptor read -> desc.c usbblk_parse_device_desc() -EMSGSIZE") \
+S("desc-dev-blen", FAULT_DESC, DESC_DEV_BLEN, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_parse_device_desc(): bLength 255") \
+S("desc-dev-noconfig", FAULT_DESC, DESC_DEV_NOCONFIG, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_parse_device_desc(): bNumConfigurations 0") \
+S("desc-dev-maxp0", FAULT_DESC, DESC_DEV_MAXP0, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_ep0_maxp_valid(): bMaxPacketSize0 0") \
+S("desc-cfg-trunc", FAULT_DESC, DESC_CFG_TRUNC, OP_ENUM, 0, THEN_OK, \
+  "enum.c full configuration read short -> desc.c usbblk_parse_config() -EMSGSIZE") \
+S("desc-cfg-total-huge", FAULT_DESC, DESC_CFG_TOTAL_HUGE, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_config_total_length(): wTotalLength 65535") \
+S("desc-cfg-total-small", FAULT_DESC, DESC_CFG_TOTAL_SMALL, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_parse_config(): the interface cut by wTotalLength") \
+S("desc-numif-0", FAULT_DESC, DESC_NUMIF_0, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_parse_config(): bNumInterfaces 0") \
+S("desc-numif-255", FAULT_DESC, DESC_NUMIF_255, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_parse_config(): bNumInterfaces 255, one present") \
+S("desc-numep-0", FAULT_DESC, DESC_NUMEP_0, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_end_if(): mass storage without endpoints") \
+S("desc-numep-30", FAULT_DESC, DESC_NUMEP_30, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_end_if(): bNumEndpoints 30, two present") \
+S("desc-maxp-0", FAULT_DESC, DESC_MAXP_0, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_endpoint(): wMaxPacketSize 0") \
+S("desc-maxp-huge", FAULT_DESC, DESC_MAXP_HUGE, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_endpoint(): wMaxPacketSize 65535") \
+S("desc-no-companion", FAULT_DESC, DESC_NO_COMPANION, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_endpoint(): SuperSpeed endpoint without companion") \
+S("desc-bad-companion", FAULT_DESC, DESC_BAD_COMPANION, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_ss_comp()/usbblk_walk_one(): companion bLength 2") \
+S("desc-zero-length", FAULT_DESC, DESC_ZERO_LENGTH, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_one(): bLength 0 (a loop for a naive walk)") \
+S("desc-blen-over", FAULT_DESC, DESC_BLEN_OVER, OP_ENUM, 0, THEN_OK, \
+  "desc.c usbblk_walk_one(): bLength past wTotalLength") \
+S("desc-str-odd", FAULT_DESC, DESC_STR_ODD, OP_STRINGS, 0, THEN_OK, \
+  "desc.c usbblk_string_check(): odd bLength") \
+S("desc-str-utf16", FAULT_DESC, DESC_STR_UTF16, OP_STRINGS, 0, THEN_OK, \
+  "desc.c usbblk_string_to_utf8(): lone surrogates, NUL, U+FFFF") \
+S("desc-str-blen-huge", FAULT_DESC, DESC_STR_BLEN_HUGE, OP_STRINGS, 0, THEN_OK, \
+  "desc.c usbblk_string_check(): bLength beyond what was returned") \
+S("desc-no-langid", FAULT_DESC, DESC_NO_LANGID, OP_STRINGS, 0, THEN_OK, \
+  "enum.c string 0 STALLs -> no strings, device still configured") \
+S("hub-255-ports", FAULT_DESC, DESC_HUB255, OP_ENUM, 0, THEN_OK, \
+  "hub.c hub descriptor -> desc.c usbblk_parse_hub_desc(): 255 ports") \
+S("desc-fuzz", FAULT_DESC_FUZZ, 0, OP_FUZZ, 0, THEN_OK, \
+  "enum.c/desc.c: mutated configurations, each FAILED with an errno or used, never a crash")
 
 const struct fd_scenario *fd_scenario_find(const char *name);
 
