@@ -118,6 +118,11 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
+static double mib_per_s(uint64_t bytes, uint64_t ns)
+{
+	return ns ? bytes / 1048576.0 / (ns / 1e9) : 0.0;
+}
+
 static void on_sigint(int sig)
 {
 	(void)sig;
@@ -874,7 +879,7 @@ static uint64_t progress_start(struct progress *p, const struct opts *o, uint64_
 static void progress_show(struct progress *p, uint64_t done, uint64_t lba, int final)
 {
 	uint64_t t = now_ns();
-	double s = (t - p->t0) / 1e9, frac = p->total ? (double)done / p->total : 1;
+	double frac = p->total ? (double)done / p->total : 1;
 	char bar[33];
 	int i, fill = frac * 32;
 
@@ -886,7 +891,7 @@ static void progress_show(struct progress *p, uint64_t done, uint64_t lba, int f
 	bar[32] = 0;
 	fprintf(stderr, "\r[%s] %3.0f%% %.1f of %.1f MiB, %.1f MiB/s, LBA %" PRIu64 "%s",
 		bar, frac * 100, done / 1048576.0, p->total / 1048576.0,
-		s > 0 ? done / 1048576.0 / s : 0, lba, final ? "\n" : "");
+		mib_per_s(done, t - p->t0), lba, final ? "\n" : "");
 }
 
 /* LBA range of a copy or verify: --lba/--count within the capacity. */
@@ -910,7 +915,7 @@ static void summary_json(const char *what, const struct opts *o, const char *dev
 	json_str(file);
 	printf(",\"lba\":%" PRIu64 ",\"count\":%" PRIu64 ",\"bytes\":%" PRIu64
 	       ",\"seconds\":%.6f,\"mib_per_s\":%.3f", lba, blocks, blocks * bs, ns / 1e9,
-	       ns ? blocks * bs / 1048576.0 / (ns / 1e9) : 0.0);
+	       mib_per_s(blocks * bs, ns));
 	(void)o;
 }
 
@@ -1332,11 +1337,10 @@ static int cmd_bench(int argc, char **argv)
 		       ",\"seq_bytes\":%" PRIu64 ",\"seq_read_mib_per_s\":%.3f",
 		       o.dev, info.block_size, o.reads, lat[0] / 1e3, pct(lat, o.reads, 0.5),
 		       pct(lat, o.reads, 0.99), pct(lat, o.reads, 0.999), lat[o.reads - 1] / 1e3,
-		       seq_blocks * info.block_size,
-		       rd_ns ? seq_blocks * info.block_size / 1048576.0 / (rd_ns / 1e9) : 0.0);
+		       seq_blocks * info.block_size, mib_per_s(seq_blocks * info.block_size, rd_ns));
 		if (o.do_write)
 			printf(",\"seq_write_mib_per_s\":%.3f",
-			       wr_ns ? seq_blocks * info.block_size / 1048576.0 / (wr_ns / 1e9) : 0.0);
+			       mib_per_s(seq_blocks * info.block_size, wr_ns));
 		printf(",\"fifo\":%d,\"cpu\":%d}\n", o.fifo, o.cpu);
 	} else {
 		printf("%s: %" PRIu64 " random %u-byte reads: min %.1f us, p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us\n",
@@ -1344,10 +1348,10 @@ static int cmd_bench(int argc, char **argv)
 		       pct(lat, o.reads, 0.99), pct(lat, o.reads, 0.999), lat[o.reads - 1] / 1e3);
 		printf("%s: sequential read of %.1f MiB in 1 MiB requests: %.1f MiB/s\n", o.dev,
 		       seq_blocks * info.block_size / 1048576.0,
-		       rd_ns ? seq_blocks * info.block_size / 1048576.0 / (rd_ns / 1e9) : 0.0);
+		       mib_per_s(seq_blocks * info.block_size, rd_ns));
 		if (o.do_write)
 			printf("%s: sequential write (the same data back): %.1f MiB/s\n", o.dev,
-			       wr_ns ? seq_blocks * info.block_size / 1048576.0 / (wr_ns / 1e9) : 0.0);
+			       mib_per_s(seq_blocks * info.block_size, wr_ns));
 	}
 	ret = 0;
 free:
