@@ -25,6 +25,7 @@
 #                    the module (with KDIR=), udev rule, library, tools
 #   make dkms-src    the module's sources to /usr/src/usbblk-VERSION for DKMS
 #   make gobench [GOBENCH_N=10000]  the Go latency bench in both guests
+#   make wal-powercut [WAL_CUTS=50]  power cuts under the Go WAL, both guests
 #
 # Downloads are cached in $(USBBLK_CACHE) (default ~/.cache/usbblk).
 
@@ -47,7 +48,7 @@ UAPI := $(TOP)/include/uapi
 .PHONY: fuzz-fakedev
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz fuzz-ioctl soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
-	install-lib install-progs dkms-src bench gocheck gobench
+	install-lib install-progs dkms-src bench gocheck gobench wal-powercut
 .DEFAULT_GOAL := all
 
 ifneq ($(KDIR),)
@@ -224,7 +225,7 @@ man: $(MAN)
 # carry the build tag "guest".  Only the standard library: no proxy.
 GO_DIR := $(TOP)/tools/go
 GO_TESTS := . uapi rt
-GO_PROGS := examples/seed cmd/usbblk-gobench
+GO_PROGS := examples/seed cmd/usbblk-gobench cmd/usbblk-fs
 GO_SRCS := $(shell find $(GO_DIR) -name '*.go' -o -name '*.[ch]' -o -name go.mod) \
 	$(wildcard $(TOP)/tools/lib/usbblk/*.[ch]) $(UAPI)/linux/usbblk.h
 GO_ENV := GOCACHE=$(BUILD)/go/cache GOPATH=$(BUILD)/go/path GOPROXY=off GOFLAGS= \
@@ -268,6 +269,14 @@ gobench: all
 	set -o pipefail; for a in $(ARCHES); do rm -f $(BUILD)/gobench/$$a.img; truncate -s 64M $(BUILD)/gobench/$$a.img; \
 		$(TOP)/tools/vm/run --arch $$a --timeout 3600 --disk $(BUILD)/gobench/$$a.img,serial=GOBENCH \
 		-- usbblk-gobench -n $(GOBENCH_N) | tee $(BUILD)/gobench/$$a.txt || exit 1; done
+
+# Power cuts under the Go write-ahead log: WAL_CUTS SIGKILLs of QEMU per
+# target while usbblk-fs appends and syncs, each recovered and checked by
+# the next boot (make check runs 2 per target).
+WAL_CUTS ?= 50
+wal-powercut: all
+	$(TOP)/tools/go/wal-powercut arm64 $(WAL_CUTS)
+	$(TOP)/tools/go/wal-powercut x86_64 $(WAL_CUTS)
 
 # ---------------------------------------------------------------- run
 run: all

@@ -59,23 +59,24 @@ var (
 
 // Recovery is what Open found.
 type Recovery struct {
-	Records  int    // committed records in the log
-	Batches  int    // committed batches
-	FirstSeq uint64 // sequence number of the oldest live frame
-	NextSeq  uint64 // sequence number the next frame gets
+	Records  int    `json:"records"`   // committed records in the log
+	Batches  int    `json:"batches"`   // committed batches
+	FirstSeq uint64 `json:"first_seq"` // sequence number of the oldest live frame
+	NextSeq  uint64 `json:"next_seq"`  // sequence number the next frame gets
 	// Dropped counts record frames that were intact but came after the
 	// last sync point (their batch had no commit, or the Sync that wrote
 	// it did not reach its end): a cut during their Sync.  They are not
 	// in the log.
-	Dropped int
-	// TailBytes is how much of the log after the last commit was intact
-	// but is given up; Torn says the walk ended at a damaged frame
-	// rather than at a clean end.  Either way the tail is trimmed: the
+	Dropped int `json:"dropped"`
+	// TailBytes is how much of the log after the last sync point was
+	// intact but is given up; Torn says the walk ended at bytes that are
+	// not a frame (a torn write, or an older lap's data where a frame
+	// header would be) rather than at zeros or a stale frame.  Either way the tail is trimmed: the
 	// first Sync writes over it from the last sync point on.
-	TailBytes int64
-	Torn      bool
-	Stop      string // where and why the walk ended
-	Epoch     uint32 // the writing session this Open starts
+	TailBytes int64  `json:"tail_bytes"`
+	Torn      bool   `json:"torn"`
+	Stop      string `json:"stop"`  // where and why the walk ended
+	Epoch     uint32 `json:"epoch"` // the writing session this Open starts
 }
 
 // Log is an open log.  Its methods are not safe for concurrent use.
