@@ -23,7 +23,6 @@ func (c *countingDev) ReadAt(b []byte, off int64) (int, error) {
 	return c.r.ReadAt(b, off)
 }
 
-
 // BenchmarkMetadata: stat every file of a 120-entry directory and list it,
 // with and without the metadata cache, on an image file (each device read
 // a pread; on a stick, a USB round trip); device reads per operation are

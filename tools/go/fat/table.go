@@ -101,6 +101,11 @@ type run struct {
 // its length in clusters (a longer chain is an error: a loop or a size
 // that does not match).  path names the owner in errors.
 func (f *FS) chain(first uint32, limit int64, path string) ([]run, error) {
+	return f.walkChain(first, limit, path, f.next)
+}
+
+// walkChain is chain with the FAT entries read through next.
+func (f *FS) walkChain(first uint32, limit int64, path string, next func(uint32) (uint32, error)) ([]run, error) {
 	if first == 0 {
 		return nil, nil
 	}
@@ -121,7 +126,7 @@ func (f *FS) chain(first uint32, limit int64, path string) ([]run, error) {
 		} else {
 			runs = append(runs, run{c, 1})
 		}
-		nx, err := f.next(c)
+		nx, err := next(c)
 		if err != nil {
 			return runs, err
 		}

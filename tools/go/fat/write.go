@@ -57,6 +57,15 @@ func (f *FS) parentOf(op, name string) (dir, n *node, err error) {
 	return dir, nil, nil
 }
 
+// existing looks up name's entry, which must be there.
+func (f *FS) existing(op, name string) (*node, error) {
+	_, n, err := f.parentOf(op, name)
+	if err == nil && n == nil {
+		err = &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+	}
+	return n, err
+}
+
 // WriteFile creates name or replaces its contents with data.
 func (f *FS) WriteFile(name string, data []byte) error {
 	return f.write("writefile", name, data, false)
@@ -112,10 +121,7 @@ func (f *FS) Truncate(name string, size int64) error {
 		return err
 	}
 	defer f.mu.Unlock()
-	_, n, err := f.parentOf("truncate", name)
-	if err == nil && n == nil {
-		err = &fs.PathError{Op: "truncate", Path: name, Err: fs.ErrNotExist}
-	}
+	n, err := f.existing("truncate", name)
 	if err != nil {
 		return err
 	}
@@ -147,10 +153,7 @@ func (f *FS) Remove(name string) error {
 		return err
 	}
 	defer f.mu.Unlock()
-	_, n, err := f.parentOf("remove", name)
-	if err == nil && n == nil {
-		err = &fs.PathError{Op: "remove", Path: name, Err: fs.ErrNotExist}
-	}
+	n, err := f.existing("remove", name)
 	if err != nil {
 		return err
 	}
@@ -245,10 +248,7 @@ func (f *FS) Rename(oldname, newname string) error {
 	if !fs.ValidPath(newname) || newname == "." {
 		return &fs.PathError{Op: "rename", Path: newname, Err: fs.ErrInvalid}
 	}
-	_, n, err := f.parentOf("rename", oldname)
-	if err == nil && n == nil {
-		err = &fs.PathError{Op: "rename", Path: oldname, Err: fs.ErrNotExist}
-	}
+	n, err := f.existing("rename", oldname)
 	if err != nil {
 		return err
 	}
@@ -418,29 +418,7 @@ func (f *FS) resize(t *tx, n *node, size int64) ([]run, error) {
 
 // chainTx is chain() seen through the operation's pending FAT changes.
 func (f *FS) chainTx(t *tx, first uint32, limit int64) ([]run, error) {
-	var runs []run
-	c := first
-	for n := int64(0); ; n++ {
-		if !f.validCluster(c) || n > limit || n > int64(f.clusters) {
-			return nil, corrupt(BadChain, "", first, "chain leaves the heap or loops")
-		}
-		if k := len(runs) - 1; k >= 0 && runs[k].first+runs[k].count == c {
-			runs[k].count++
-		} else {
-			runs = append(runs, run{c, 1})
-		}
-		nx, err := t.get(c)
-		if err != nil {
-			return nil, err
-		}
-		if nx == clEOC {
-			return runs, nil
-		}
-		if nx == clFree || nx == clBad {
-			return nil, corrupt(BadChain, "", c, "chain reaches a free or bad cluster")
-		}
-		c = nx
-	}
+	return f.walkChain(first, limit, "", t.get)
 }
 
 // freeAll releases n's clusters.
