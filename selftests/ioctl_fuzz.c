@@ -194,6 +194,12 @@ static enum ptr pick_ptr(uint64_t *s)
 	return r < 60 ? P_OK : r < 64 ? P_ODD : (enum ptr)(1 + r % (NPTRS - 1));
 }
 
+/* An LBA from which COUNT blocks fit (0 if they cannot). */
+static uint64_t lba_fitting(uint64_t *s, uint32_t count)
+{
+	return capacity > count ? rnd(s) % (capacity - count) : 0;
+}
+
 static uint64_t pick_lba(uint64_t *s, uint32_t count)
 {
 	uint64_t c = capacity;
@@ -211,7 +217,7 @@ static uint64_t pick_lba(uint64_t *s, uint32_t count)
 	case 9: return ~0ull - count + 1;
 	case 10: return rnd(s);
 	case 11: return c ? rnd(s) % c : 0;
-	default: return c > count ? rnd(s) % (c - count) : 0;	/* fits */
+	default: return lba_fitting(s, count);
 	}
 }
 
@@ -410,7 +416,7 @@ static int make_call(uint64_t *s, struct mem *m, const struct node *n, struct ca
 		len = sizeof(c->in.io);
 		c->in.io.count = wild & W_COUNT ? pick_count(s) : 1 + pick(s, 32);
 		c->in.io.lba = wild & W_LBA ? pick_lba(s, c->in.io.count) :
-			       rnd(s) % (capacity - c->in.io.count);
+			       lba_fitting(s, c->in.io.count);
 		c->in.io.flags = c->kind == K_WRITE && !pick(s, 4) ? USBBLK_IO_FUA : 0;
 		if (wild & W_FLAGS && !pick(s, 12))
 			c->in.io.flags |= 1u << pick(s, 32);
@@ -749,6 +755,7 @@ FIXTURE_SETUP(fuzz)
 	max_sectors = info.max_sectors;
 	dma_align = info.dma_alignment;
 	ASSERT_LE(512, dma_align);
+	ASSERT_LT(0, block_size);
 	ASSERT_EQ(0, mem_init(&self->m));
 	ASSERT_EQ(0, usbblk_pins_outstanding());
 }
