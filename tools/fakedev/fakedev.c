@@ -284,26 +284,28 @@ static void replug_due(void)
 	announce();
 }
 
+/* A hub's status-change endpoint: "receiving" starts and stops, nothing comes. */
+static void int_status(uint64_t id, uint8_t ep)
+{
+	struct usb_redir_interrupt_receiving_status_header st = {
+		.status = usb_redir_success, .endpoint = ep,
+	};
+
+	usbredirparser_send_interrupt_receiving_status(parser, id, &st);
+}
+
 static void start_int_cb(void *priv, uint64_t id,
 			 struct usb_redir_start_interrupt_receiving_header *h)
 {
-	struct usb_redir_interrupt_receiving_status_header st = {
-		.status = usb_redir_success, .endpoint = h->endpoint,
-	};
-
 	(void)priv;
-	usbredirparser_send_interrupt_receiving_status(parser, id, &st);
+	int_status(id, h->endpoint);
 }
 
 static void stop_int_cb(void *priv, uint64_t id,
 			struct usb_redir_stop_interrupt_receiving_header *h)
 {
-	struct usb_redir_interrupt_receiving_status_header st = {
-		.status = usb_redir_success, .endpoint = h->endpoint,
-	};
-
 	(void)priv;
-	usbredirparser_send_interrupt_receiving_status(parser, id, &st);
+	int_status(id, h->endpoint);
 }
 
 /* Seeds for desc-fuzz: every file of the directory (the libFuzzer corpus). */
