@@ -57,74 +57,61 @@ func clip(off int64, n int, size int64) (int64, bool) {
 
 // readAt is io.ReaderAt over d; scratch is one block.
 func readAt(d sectors, bs, size int64, scratch, p []byte, off int64) (int, error) {
-	if off < 0 {
-		return 0, syscall.EINVAL
-	}
-	n, short := clip(off, len(p), size)
-	r := cut(off, n, bs)
-	done := 0
-	if r.headLen > 0 {
-		if err := d.ReadSectors(uint64(off/bs), scratch); err != nil {
-			return done, err
+	part := func(lba uint64, at int64, b []byte) error {
+		if err := d.ReadSectors(lba, scratch); err != nil {
+			return err
 		}
-		done += copy(p, scratch[r.headSkip:r.headSkip+r.headLen])
+		copy(b, scratch[at:])
+		return nil
 	}
-	if r.midLen > 0 {
-		if err := d.ReadSectors(r.midLBA, p[done:done+int(r.midLen)]); err != nil {
-			return done, err
-		}
-		done += int(r.midLen)
-	}
-	if r.tailLen > 0 {
-		if err := d.ReadSectors(r.tailLBA, scratch); err != nil {
-			return done, err
-		}
-		done += copy(p[done:], scratch[:r.tailLen])
-	}
-	if short {
-		return done, io.EOF
-	}
-	return done, nil
+	return span(bs, size, p, off, part, d.ReadSectors, io.EOF)
 }
 
 // writeAt is io.WriterAt over d: partial blocks are read, changed and
 // written back in scratch (one block).
 func writeAt(d sectors, bs, size int64, scratch, p []byte, off int64) (int, error) {
+	part := func(lba uint64, at int64, b []byte) error {
+		if err := d.ReadSectors(lba, scratch); err != nil {
+			return err
+		}
+		copy(scratch[at:], b)
+		return d.WriteSectors(lba, scratch)
+	}
+	return span(bs, size, p, off, part, d.WriteSectors, syscall.ENOSPC)
+}
+
+// span moves p to or from byte offset off of a device of size bytes:
+// part for a partial first and last block (the bytes from at of block
+// lba), whole for the blocks between; a request past the end moves what
+// fits and returns short.
+func span(bs, size int64, p []byte, off int64, part func(lba uint64, at int64, b []byte) error,
+	whole func(lba uint64, b []byte) error, short error) (int, error) {
 	if off < 0 {
 		return 0, syscall.EINVAL
 	}
-	n, short := clip(off, len(p), size)
+	n, clipped := clip(off, len(p), size)
 	r := cut(off, n, bs)
 	done := 0
 	if r.headLen > 0 {
-		lba := uint64(off / bs)
-		if err := d.ReadSectors(lba, scratch); err != nil {
-			return done, err
-		}
-		copy(scratch[r.headSkip:], p[:r.headLen])
-		if err := d.WriteSectors(lba, scratch); err != nil {
+		if err := part(uint64(off/bs), r.headSkip, p[:r.headLen]); err != nil {
 			return done, err
 		}
 		done += int(r.headLen)
 	}
 	if r.midLen > 0 {
-		if err := d.WriteSectors(r.midLBA, p[done:done+int(r.midLen)]); err != nil {
+		if err := whole(r.midLBA, p[done:done+int(r.midLen)]); err != nil {
 			return done, err
 		}
 		done += int(r.midLen)
 	}
 	if r.tailLen > 0 {
-		if err := d.ReadSectors(r.tailLBA, scratch); err != nil {
-			return done, err
-		}
-		copy(scratch, p[done:done+int(r.tailLen)])
-		if err := d.WriteSectors(r.tailLBA, scratch); err != nil {
+		if err := part(r.tailLBA, 0, p[done:done+int(r.tailLen)]); err != nil {
 			return done, err
 		}
 		done += int(r.tailLen)
 	}
-	if short {
-		return done, syscall.ENOSPC
+	if clipped {
+		return done, short
 	}
 	return done, nil
 }
