@@ -50,7 +50,7 @@ static int tset(const char *dir, const char *file, const char *val)
 	char p[160];
 
 	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	return write_file(p, val);
+	return sysfs_write(p, val);
 }
 
 struct tio {		/* one traced read */

@@ -118,19 +118,6 @@ static uint64_t rnd(void)
 	return rng;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
-}
-
 static int read_file(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);
@@ -378,7 +365,7 @@ static void rt_setup(const char *stack)
 	if (irq >= 0) {
 		snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
 		snprintf(val, sizeof(val), "%d", cpu);
-		if (write_file(path, val))
+		if (sysfs_write(path, val))
 			printf("N %s: cannot pin IRQ %d to CPU %d\n", stack, irq, cpu);
 	}
 	if (tid > 0) {
@@ -604,14 +591,14 @@ static void cmd_probe(const char *stack)
 		int ret;
 
 		snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/unbind", bus, dname);
-		if (write_file(path, name))
+		if (sysfs_write(path, name))
 			die("unbind");
 		if (wait_gone(stack, 10000))
 			die("node still there after unbind");
 		sleep_us(100000);
 		snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/bind", bus, dname);
 		t0 = now_ns();
-		ret = write_file(path, name);
+		ret = sysfs_write(path, name);
 		if (ret) {
 			errno = -ret;
 			die("bind");
