@@ -12,15 +12,19 @@
  *                               on bulk IN and bulk OUT, with Reset
  *                               Endpoint / Set TR Dequeue on our side
  *
- * Attach (from enumeration): GET MAX LUN (a STALL means one LUN), then a
- * LUN probe for each; detach: the LUNs go, the device's DMA buffers with
- * them, once no command is running.
+ * The class driver (msc.c) creates the transport with the endpoints
+ * enumeration configured for it, and shuts it down at detach: its DMA
+ * buffers go once no command is running.
  */
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
 #include <linux/usb/ch9.h>
 
+#include "cbw.h"
+#include "enum.h"
+#include "hc.h"
 #include "msc.h"
+#include "xfer.h"
 
 static void msc_release(struct kref *ref)
 {
@@ -135,8 +139,14 @@ recover:
 	return ret;
 }
 
-/* GET MAX LUN (3.2): one byte; a STALL means the device has one LUN. */
-static u8 bot_max_lun(struct usbblk_msc *msc)
+/**
+ * usbblk_bot_max_lun() - GET MAX LUN (3.2)
+ * @msc: the device
+ *
+ * Return: the highest LUN number; 0 when the device STALLs the request
+ * (it has one LUN) or answers something out of range.
+ */
+u8 usbblk_bot_max_lun(struct usbblk_msc *msc)
 {
 	struct usbblk_udev *udev = msc->udev;
 	u8 max = 0;
@@ -164,74 +174,53 @@ static void msc_free_bufs(struct usbblk_msc *msc)
 }
 
 /**
- * usbblk_msc_attach() - a Bulk-Only device was configured: find its LUNs
- * @udev: the device; hc->enum_lock held
+ * usbblk_msc_create() - the Bulk-Only transport of a configured device
+ * @udev:	the device; hc->enum_lock held
+ * @in:		its bulk IN endpoint
+ * @out:	its bulk OUT endpoint
  *
- * Creates a device node for every LUN that is ready.
- *
- * Return: 0 or -ENOMEM.
+ * Return: the transport (one reference, which holds one on @udev), or
+ * ERR_PTR(-ENOMEM).
  */
-int usbblk_msc_attach(struct usbblk_udev *udev)
+struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep *in,
+				     struct usbblk_ep *out)
 {
 	struct device *dev = udev->hc->dev;
 	struct usbblk_msc *msc;
-	unsigned int i;
-	u8 lun;
 
 	msc = kzalloc(sizeof(*msc), GFP_KERNEL);
 	if (!msc)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	kref_init(&msc->ref);
 	mutex_init(&msc->lock);
 	kref_get(&udev->ref);
 	msc->udev = udev;
-	for (i = 2; i < ARRAY_SIZE(udev->eps); i++) {
-		struct usbblk_ep *ep = udev->eps[i];
-
-		if (ep && ep->type == EP_TYPE_BULK_IN)
-			msc->in = ep;
-		else if (ep && ep->type == EP_TYPE_BULK_OUT)
-			msc->out = ep;
-	}
+	msc->in = in;
+	msc->out = out;
 	/* CBW and CSW share one small buffer: 31 bytes at 0, 13 at 32 */
 	msc->cbw = dma_alloc_coherent(dev, 64, &msc->cbw_dma, GFP_KERNEL);
 	msc->buf = dma_alloc_coherent(dev, USBBLK_MSC_BUF, &msc->buf_dma, GFP_KERNEL);
-	if (!msc->in || !msc->out || !msc->cbw || !msc->buf) {
+	if (!msc->cbw || !msc->buf) {
 		msc_free_bufs(msc);
 		usbblk_msc_put(msc);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 	msc->csw = (void *)msc->cbw + 32;
 	msc->csw_dma = msc->cbw_dma + 32;
-	udev->class_data = msc;
-
-	msc->max_lun = bot_max_lun(msc);
-	for (lun = 0; lun <= msc->max_lun; lun++)
-		msc->luns[lun] = usbblk_lun_probe(msc, lun);
-	return 0;
+	return msc;
 }
 
 /**
- * usbblk_msc_detach() - the device is going: remove its LUNs
- * @udev: the device, marked gone, its transfers failed; hc->enum_lock held
+ * usbblk_msc_shutdown() - no more commands; free the DMA buffers
+ * @msc: the transport, its device gone and its transfers failed
+ *
+ * A command still running sees the device gone and ends quickly; this
+ * waits for it.
  */
-void usbblk_msc_detach(struct usbblk_udev *udev)
+void usbblk_msc_shutdown(struct usbblk_msc *msc)
 {
-	struct usbblk_msc *msc = udev->class_data;
-	unsigned int i;
-
-	if (!msc)
-		return;
-	for (i = 0; i < USBBLK_MAX_LUNS; i++) {
-		if (msc->luns[i])
-			usbblk_lun_remove(msc->luns[i]);
-		msc->luns[i] = NULL;
-	}
-	/* a command still running sees the device gone and ends quickly */
 	mutex_lock(&msc->lock);
 	msc->gone = true;
 	msc_free_bufs(msc);
 	mutex_unlock(&msc->lock);
-	udev->class_data = NULL;
-	usbblk_msc_put(msc);
 }

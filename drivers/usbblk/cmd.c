@@ -12,7 +12,9 @@
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/iopoll.h>
 
-#include "usbblk.h"
+#include "cmd.h"
+#include "enum.h"
+#include "hc.h"
 #include "trace.h"
 #include "xhci-regs.h"
 
@@ -74,8 +76,47 @@ static void cmd_abort(struct usbblk_hc *hc)
 			return;
 		}
 	}
-	lo_hi_writeq(usbblk_ring_dma(&hc->cmd_ring, hc->cmd_ring.enq) | hc->cmd_ring.cycle,
+	lo_hi_writeq(usbblk_ring_dma(&hc->cmd.ring, hc->cmd.ring.enq) | hc->cmd.ring.cycle,
 		     hc->op + XHCI_OP_CRCR);
+}
+
+/**
+ * usbblk_cmd_init() - initialise the command ring's state (not its memory)
+ * @q: the controller's command ring
+ */
+void usbblk_cmd_init(struct usbblk_cmdq *q)
+{
+	mutex_init(&q->mutex);
+	init_completion(&q->done);
+}
+
+/**
+ * usbblk_cmd_complete() - a Command Completion Event (event thread)
+ * @hc:		the controller
+ * @ptr:	the command TRB the event names
+ * @code:	its completion code
+ * @slot:	the slot ID the event carries
+ *
+ * Wakes the waiter of the command in flight when the event names it; a
+ * Command Ring Stopped event after an abort, or an event for a command
+ * already given up on, is dropped.
+ */
+void usbblk_cmd_complete(struct usbblk_hc *hc, u64 ptr, u32 code, u8 slot)
+{
+	struct usbblk_cmdq *q = &hc->cmd;
+
+	if (code == COMP_CMD_RING_STOPPED)
+		return;
+	spin_lock(&hc->lock);
+	if (q->pending && ptr == q->pending) {
+		q->code = code;
+		q->slot = slot;
+		q->pending = 0;
+		complete(&q->done);
+	} else {
+		dev_dbg(hc->dev, "stray command completion %#llx code %u\n", ptr, code);
+	}
+	spin_unlock(&hc->lock);
 }
 
 /**
@@ -97,54 +138,54 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 	u32 code;
 	int ret;
 
-	mutex_lock(&hc->cmd_mutex);
-	if (!hc->running || !usbblk_ring_free(&hc->cmd_ring)) {
-		mutex_unlock(&hc->cmd_mutex);
+	mutex_lock(&hc->cmd.mutex);
+	if (!hc->running || !usbblk_ring_free(&hc->cmd.ring)) {
+		mutex_unlock(&hc->cmd.mutex);
 		return -ENODEV;
 	}
-	reinit_completion(&hc->cmd_done);
+	reinit_completion(&hc->cmd.done);
 	spin_lock(&hc->lock);
-	idx = usbblk_ring_enqueue(&hc->cmd_ring, param, 0, control, true);
-	hc->cmd_pending = usbblk_ring_dma(&hc->cmd_ring, idx);
-	hc->cmd_code = COMP_INVALID;
+	idx = usbblk_ring_enqueue(&hc->cmd.ring, param, 0, control, true);
+	hc->cmd.pending = usbblk_ring_dma(&hc->cmd.ring, idx);
+	hc->cmd.code = COMP_INVALID;
 	spin_unlock(&hc->lock);
-	usbblk_ring_commit(&hc->cmd_ring, idx);
-	trace_usbblk_cmd(&hc->cmd_ring.trbs[idx], FIELD_GET(TRB_TYPE, control));
+	usbblk_ring_commit(&hc->cmd.ring, idx);
+	trace_usbblk_cmd(&hc->cmd.ring.trbs[idx], FIELD_GET(TRB_TYPE, control));
 	usbblk_xhci_ring_db(hc, 0, 0);
 
-	if (!wait_for_completion_timeout(&hc->cmd_done,
+	if (!wait_for_completion_timeout(&hc->cmd.done,
 					 msecs_to_jiffies(USBBLK_CMD_TIMEOUT_MS))) {
 		dev_err(hc->dev, "command %lu timed out, aborting\n",
 			FIELD_GET(TRB_TYPE, control));
 		cmd_abort(hc);
 		/* the Command Aborted completion, if it comes, ends the wait */
-		wait_for_completion_timeout(&hc->cmd_done,
+		wait_for_completion_timeout(&hc->cmd.done,
 					    msecs_to_jiffies(USBBLK_CMD_TIMEOUT_MS));
 		spin_lock(&hc->lock);
-		hc->cmd_pending = 0;
-		code = hc->cmd_code;
+		hc->cmd.pending = 0;
+		code = hc->cmd.code;
 		spin_unlock(&hc->lock);
 		/* it may have completed after all, just after the wait gave up */
 		if (code != COMP_INVALID && code != COMP_CMD_ABORTED) {
 			if (slot_out)
-				*slot_out = hc->cmd_slot;
+				*slot_out = hc->cmd.slot;
 			ret = usbblk_comp_errno(code);
 		} else {
 			ret = -ETIMEDOUT;
 		}
 	} else {
-		code = hc->cmd_code;
+		code = hc->cmd.code;
 		if (slot_out)
-			*slot_out = hc->cmd_slot;
+			*slot_out = hc->cmd.slot;
 		ret = usbblk_comp_errno(code);
-		trace_usbblk_cmd_done(control, code, hc->cmd_slot);
+		trace_usbblk_cmd_done(control, code, hc->cmd.slot);
 		if (ret)
 			dev_dbg(hc->dev, "command %lu: completion code %u\n",
 				FIELD_GET(TRB_TYPE, control), code);
 	}
 	/* the TRB is consumed whatever the outcome */
-	usbblk_ring_set_deq(&hc->cmd_ring, hc->cmd_ring.enq);
-	mutex_unlock(&hc->cmd_mutex);
+	usbblk_ring_set_deq(&hc->cmd.ring, hc->cmd.ring.enq);
+	mutex_unlock(&hc->cmd.mutex);
 	return ret;
 }
 

@@ -14,10 +14,23 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "usbblk.h"
+#include "class.h"
+#include "ctl.h"
+#include "enum.h"
+#include "hc.h"
+#include "hub.h"
+#include "msc.h"
 #include "xhci-regs.h"
 
 static DEFINE_IDA(usbblk_hc_ida);
+
+/* The device classes, in the order enumeration offers them a device. */
+const struct usbblk_class_ops *const usbblk_classes[] = {
+	&usbblk_msc_class,
+	&usbblk_hub_class,
+	NULL
+};
+
 static struct dentry *usbblk_debugfs_root;
 
 /**
@@ -46,8 +59,7 @@ struct usbblk_hc *usbblk_hc_alloc(struct device *dev, void __iomem *regs,
 	kref_init(&hc->ref);
 	init_rwsem(&hc->gone_lock);
 	spin_lock_init(&hc->lock);
-	mutex_init(&hc->cmd_mutex);
-	init_completion(&hc->cmd_done);
+	usbblk_cmd_init(&hc->cmd);
 	mutex_init(&hc->enum_lock);
 	INIT_LIST_HEAD(&hc->devices);
 	INIT_WORK(&hc->port_work, usbblk_port_work);

@@ -9,7 +9,9 @@
 #include <linux/bitfield.h>
 #include <linux/usb/ch9.h>
 
-#include "usbblk.h"
+#include "ctx.h"
+#include "enum.h"
+#include "hc.h"
 
 static __le32 *ctx_at(struct usbblk_udev *udev, void *base, unsigned int i)
 {
@@ -80,6 +82,27 @@ __le32 *usbblk_ctx_out_ep(struct usbblk_udev *udev, unsigned int dci)
 void usbblk_ctx_clear_in(struct usbblk_udev *udev)
 {
 	memset(udev->in_ctx, 0, 33 * udev->hc->ctx_size);
+}
+
+/**
+ * usbblk_ctx_slot_update() - start a change of a configured device's slot
+ * context
+ * @udev: the device, its input context cleared
+ *
+ * Copies the slot context the controller keeps into the input context,
+ * with word 3 (its state and address, the controller's) zeroed, and sets
+ * the slot's Add flag.  The caller changes the fields it means to.
+ *
+ * Return: the input slot context's words.
+ */
+__le32 *usbblk_ctx_slot_update(struct usbblk_udev *udev)
+{
+	__le32 *s = usbblk_ctx_in_slot(udev);
+
+	memcpy(s, usbblk_ctx_out_slot(udev), 4 * sizeof(*s));
+	s[3] = 0;
+	usbblk_ctx_in_control(udev)[ICC_ADD] |= cpu_to_le32(ICC_SLOT);
+	return s;
 }
 
 /*

@@ -25,8 +25,13 @@
 #include <linux/uaccess.h>
 #include <linux/usb/ch11.h>
 
-#include "usbblk.h"
+#include "class.h"
+#include "cmd.h"
+#include "ctx.h"
+#include "enum.h"
+#include "hc.h"
 #include "trace.h"
+#include "xfer.h"
 #include "xhci-regs.h"
 
 static unsigned int debounce_ms;
@@ -136,9 +141,6 @@ static void udev_free_mem(struct usbblk_udev *udev)
 	usbblk_ep_free(udev, &udev->ep0);
 	if (udev->ctrl_buf)
 		dma_free_coherent(hc->dev, PAGE_SIZE, udev->ctrl_buf, udev->ctrl_dma);
-	if (udev->intr_buf)
-		dma_free_coherent(hc->dev, 64, udev->intr_buf, udev->intr_dma);
-	udev->intr_buf = NULL;
 	if (udev->in_ctx)
 		dma_pool_free(hc->ctx_pool, udev->in_ctx, udev->in_dma);
 	if (udev->out_ctx)
@@ -179,7 +181,7 @@ static void slot_ctx_setup(struct usbblk_udev *udev, unsigned int entries)
 static int address_device(struct usbblk_udev *udev, bool bsr)
 {
 	usbblk_ctx_clear_in(udev);
-	usbblk_ctx_in_control(udev)[ICC_ADD] = cpu_to_le32(BIT(0));
+	usbblk_ctx_in_control(udev)[ICC_ADD] = cpu_to_le32(ICC_SLOT);
 	slot_ctx_setup(udev, 1);
 	usbblk_ctx_ep_setup(udev, &udev->ep0, NULL);
 	return usbblk_cmd_address_device(udev->hc, udev, bsr);
@@ -319,48 +321,42 @@ out:
 	return ret;
 }
 
-/* Configure Endpoint for the endpoints usbblk uses, then SET_CONFIGURATION. */
-static int udev_configure(struct usbblk_udev *udev)
+/* An endpoint a class asked for: a ring, described in the input context. */
+static struct usbblk_ep *udev_add_ep(struct usbblk_udev *udev, const struct usbblk_ep_info *info,
+				     u8 type)
+{
+	struct usbblk_ep *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+
+	if (!ep)
+		return NULL;
+	if (usbblk_ep_alloc(udev, ep, info->addr, type, info->max_packet)) {
+		kfree(ep);
+		return NULL;
+	}
+	/* from here on udev->eps[] owns it: freed with the device */
+	usbblk_ctx_ep_setup(udev, ep, info);
+	return ep;
+}
+
+/* Configure Endpoint for the endpoints the class asked for, then SET_CONFIGURATION. */
+static int udev_configure(struct usbblk_udev *udev, struct usbblk_class_eps *eps)
 {
 	struct usbblk_cfg_info *cfg = &udev->cfg;
-	struct usbblk_ep *in = NULL, *out = NULL;
-	unsigned int max_dci = 1;
+	unsigned int i, max_dci = 1;
 	__le32 *s;
 	int ret;
 
 	usbblk_ctx_clear_in(udev);
-	if (cfg->mass_storage) {
-		in = kzalloc(sizeof(*in), GFP_KERNEL);
-		out = kzalloc(sizeof(*out), GFP_KERNEL);
-		if (!in || !out) {
-			kfree(in);
-			kfree(out);
+	for (i = 0; i < eps->n; i++) {
+		eps->ep[i] = udev_add_ep(udev, eps->info[i], eps->type[i]);
+		if (!eps->ep[i])
 			return -ENOMEM;
-		}
-		ret = usbblk_ep_alloc(udev, in, cfg->bulk_in.addr, EP_TYPE_BULK_IN,
-				      cfg->bulk_in.max_packet);
-		if (!ret)
-			ret = usbblk_ep_alloc(udev, out, cfg->bulk_out.addr, EP_TYPE_BULK_OUT,
-					      cfg->bulk_out.max_packet);
-		if (ret) {
-			/* an allocated ring is freed with the device (eps[]) */
-			if (!in->ring.trbs)
-				kfree(in);
-			if (!out->ring.trbs)
-				kfree(out);
-			return ret;
-		}
-		usbblk_ctx_ep_setup(udev, in, &cfg->bulk_in);
-		usbblk_ctx_ep_setup(udev, out, &cfg->bulk_out);
-		max_dci = max(in->dci, out->dci);
+		max_dci = max_t(unsigned int, max_dci, eps->ep[i]->dci);
 	}
 	/* the slot context as the controller has it, with the new entry count */
-	s = usbblk_ctx_in_slot(udev);
-	memcpy(s, usbblk_ctx_out_slot(udev), 16);
+	s = usbblk_ctx_slot_update(udev);
 	s[0] = cpu_to_le32((le32_to_cpu(s[0]) & ~SLOT_ENTRIES) |
 			   FIELD_PREP(SLOT_ENTRIES, max_dci));
-	s[3] = 0;
-	usbblk_ctx_in_control(udev)[ICC_ADD] |= cpu_to_le32(BIT(0));
 	ret = usbblk_cmd_config_ep(udev->hc, udev);
 	if (ret)
 		return ret;
@@ -374,7 +370,35 @@ static int udev_configure(struct usbblk_udev *udev)
 	return 0;
 }
 
-static int udev_setup(struct usbblk_udev *udev)
+/*
+ * Offer the device to each class; the first that claims it gets it
+ * configured with the endpoints it asked for (in @eps, for its attach).
+ */
+static int udev_bind_class(struct usbblk_udev *udev, struct usbblk_class_eps *eps)
+{
+	const struct usbblk_class_ops *const *c;
+	int ret;
+
+	for (c = usbblk_classes; *c; c++) {
+		memset(eps, 0, sizeof(*eps));
+		ret = (*c)->probe(udev, eps);
+		if (ret == -ENODEV)
+			continue;
+		if (ret)
+			return ret;
+		ret = udev_configure(udev, eps);
+		if (ret)
+			return ret;
+		udev->info.state = USBBLK_DEV_CONFIGURED;
+		udev->info.flags |= (*c)->info_flag;
+		udev->class_ops = *c;
+		return 0;
+	}
+	udev->info.state = USBBLK_DEV_ADDRESSED;	/* no class of ours: left alone */
+	return 0;
+}
+
+static int udev_setup(struct usbblk_udev *udev, struct usbblk_class_eps *eps)
 {
 	int ret, tries;
 
@@ -402,23 +426,7 @@ static int udev_setup(struct usbblk_udev *udev)
 	ret = udev_read_descriptors(udev);
 	if (ret)
 		return ret;
-	if (udev->cfg.mass_storage || udev->cfg.hub) {
-		ret = udev_configure(udev);
-		if (ret)
-			return ret;
-		udev->info.state = USBBLK_DEV_CONFIGURED;
-		if (udev->cfg.hub) {
-			udev->info.flags |= USBBLK_DEV_HUB;
-			ret = usbblk_hub_init(udev);
-			if (ret)
-				return ret;
-		}
-		if (udev->cfg.mass_storage)
-			udev->info.flags |= USBBLK_DEV_MASS_STORAGE;
-	} else {
-		udev->info.state = USBBLK_DEV_ADDRESSED;
-	}
-	return 0;
+	return udev_bind_class(udev, eps);
 }
 
 static const char *speed_name(unsigned int speed)
@@ -461,6 +469,7 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 					  u8 port, unsigned int speed, u64 connect_ns)
 {
 	struct usbblk_udev *udev = udev_alloc(hc, parent, port, speed, connect_ns);
+	struct usbblk_class_eps eps;
 	struct usbblk_device_info *info;
 	char path[24];
 	int ret;
@@ -470,7 +479,7 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 	info = &udev->info;
 	list_add_tail(&udev->node, &hc->devices);
 	path_str(info, path, sizeof(path));
-	ret = udev_setup(udev);
+	ret = udev_setup(udev, &eps);
 	info->slot_id = udev->slot_id;
 	info->enum_ns = ktime_get_ns() - connect_ns;
 	trace_usbblk_enumerated(info, ret);
@@ -487,10 +496,15 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 		 info->serial, info->flags & USBBLK_DEV_MASS_STORAGE ? ", mass storage" : "",
 		 info->flags & USBBLK_DEV_HUB ? ", hub" : "", udev->slot_id,
 		 info->enum_ns / NSEC_PER_USEC);
-	if (udev->hub)
-		usbblk_hub_scan(udev);
-	if (info->flags & USBBLK_DEV_MASS_STORAGE && usbblk_msc_attach(udev))
-		dev_warn(hc->dev, "port %s: mass-storage attach failed\n", path);
+	if (udev->class_ops) {
+		ret = udev->class_ops->attach(udev, &eps);
+		if (ret) {
+			info->state = USBBLK_DEV_FAILED;
+			info->error = -ret;
+			dev_warn(hc->dev, "port %s: %s attach failed: %d\n", path,
+				 udev->class_ops->name, ret);
+		}
+	}
 	return udev;
 }
 
@@ -508,8 +522,8 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 	struct usbblk_hc *hc = udev->hc;
 	char path[24];
 
-	if (udev->hub)
-		usbblk_hub_free(udev);	/* disconnects the children first */
+	if (udev->class_ops && udev->class_ops->unplug)
+		udev->class_ops->unplug(udev);	/* a hub disconnects its children */
 
 	spin_lock(&hc->lock);
 	udev->gone = true;
@@ -525,7 +539,8 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 		hc->running = false;
 	}
 	usbblk_ep_abort_all(udev);
-	usbblk_msc_detach(udev);
+	if (udev->class_ops)
+		udev->class_ops->detach(udev);
 	down_write(&udev->io_lock);	/* wait for transfers to leave */
 	up_write(&udev->io_lock);
 
@@ -643,9 +658,10 @@ void usbblk_port_work(struct work_struct *work)
 	hc->scan_gen++;
 restart:
 	list_for_each_entry(udev, &hc->devices, node) {
-		if (udev->hub && !udev->gone && udev->scan_gen != hc->scan_gen) {
+		if (udev->class_ops && udev->class_ops->rescan && !udev->gone &&
+		    udev->scan_gen != hc->scan_gen) {
 			udev->scan_gen = hc->scan_gen;
-			usbblk_hub_scan(udev);
+			udev->class_ops->rescan(udev);
 			goto restart;
 		}
 	}
@@ -686,8 +702,8 @@ void usbblk_enum_remove_all(struct usbblk_hc *hc)
 	mutex_unlock(&hc->enum_lock);
 }
 
-/**
- * usbblk_enum_snapshot() - copy the device list, for user space
+/*
+ * enum_snapshot() - copy the device list, for user space
  * @hc:		the controller
  * @max:	entries wanted at most
  * @count:	devices present (may exceed @max)
@@ -699,7 +715,7 @@ void usbblk_enum_remove_all(struct usbblk_hc *hc)
  * Return: kmalloc'ed array of min(@count, @max) entries (NULL when that
  * is 0), or an ERR_PTR.
  */
-struct usbblk_device_info *usbblk_enum_snapshot(struct usbblk_hc *hc, u32 max, u32 *count)
+static struct usbblk_device_info *enum_snapshot(struct usbblk_hc *hc, u32 max, u32 *count)
 {
 	struct usbblk_device_info *out = NULL;
 	struct usbblk_udev *udev;
@@ -720,4 +736,78 @@ struct usbblk_device_info *usbblk_enum_snapshot(struct usbblk_hc *hc, u32 max, u
 	mutex_unlock(&hc->enum_lock);
 	*count = n;
 	return out;
+}
+
+/**
+ * usbblk_enum_ioctl() - USBBLK_IOC_ENUMERATE, on a controller or LUN node
+ * @hc:   the controller
+ * @argp: the user's struct usbblk_enumerate
+ *
+ * Return: 0 or a negative errno.
+ */
+long usbblk_enum_ioctl(struct usbblk_hc *hc, void __user *argp)
+{
+	struct usbblk_device_info *snap = NULL;
+	struct usbblk_enumerate *e;
+	struct usbblk_device_info __user *devs;
+	u32 flags, max_devices, ndevices;
+	u64 devices;
+	unsigned int i;
+	long ret;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	if (copy_from_user(e, argp, offsetof(struct usbblk_enumerate, hc))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if ((e->flags & ~USBBLK_ENUM_FLAGS) || memchr_inv(e->reserved, 0, sizeof(e->reserved))) {
+		ret = -EINVAL;
+		goto out;
+	}
+	flags = e->flags;
+	max_devices = e->max_devices;
+	devices = e->devices;
+	devs = u64_to_user_ptr(devices);
+	/* From here on, everything copied out comes from this zeroed buffer. */
+	memset(e, 0, sizeof(*e));
+
+	ret = down_read_killable(&hc->gone_lock);
+	if (ret)
+		goto out;
+	if (hc->gone) {
+		up_read(&hc->gone_lock);
+		ret = -ENODEV;
+		goto out;
+	}
+	if (!(flags & USBBLK_ENUM_NO_RESCAN))
+		usbblk_enum_rescan(hc);
+	usbblk_xhci_fill_info(hc, &e->hc);
+	e->nports = hc->caps.max_ports;
+	for (i = 0; i < e->nports; i++)
+		usbblk_port_decode(&e->ports[i], i + 1, usbblk_xhci_portsc(hc, i + 1),
+				   hc->port_major[i]);
+	snap = enum_snapshot(hc, devs ? max_devices : 0, &ndevices);
+	up_read(&hc->gone_lock);
+	if (IS_ERR(snap)) {
+		ret = PTR_ERR(snap);
+		snap = NULL;
+		goto out;
+	}
+	/* no lock held: a faulting user page holds up nobody */
+	if (snap && copy_to_user(devs, snap, min(ndevices, max_devices) * sizeof(*snap))) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	e->flags = flags;
+	e->devices = devices;
+	e->max_devices = max_devices;
+	e->ndevices = ndevices;
+	ret = copy_to_user(argp, e, sizeof(*e)) ? -EFAULT : 0;
+out:
+	kfree(snap);
+	kfree(e);
+	return ret;
 }

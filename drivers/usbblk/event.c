@@ -12,28 +12,19 @@
 #include <linux/bitfield.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 
-#include "usbblk.h"
+#include "cmd.h"
+#include "enum.h"
+#include "hc.h"
 #include "trace.h"
+#include "xfer.h"
 #include "xhci-regs.h"
 
 static void event_command(struct usbblk_hc *hc, const struct usbblk_trb *ev)
 {
 	u64 ptr = (u64)usbblk_trb_read(ev, 1) << 32 | usbblk_trb_read(ev, 0);
-	u32 code = FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2));
 
-	/* A Command Ring Stopped event after an abort names no command of ours. */
-	if (code == COMP_CMD_RING_STOPPED)
-		return;
-	spin_lock(&hc->lock);
-	if (hc->cmd_pending && ptr == hc->cmd_pending) {
-		hc->cmd_code = code;
-		hc->cmd_slot = FIELD_GET(TRB_SLOT_ID, usbblk_trb_read(ev, 3));
-		hc->cmd_pending = 0;
-		complete(&hc->cmd_done);
-	} else {
-		dev_dbg(hc->dev, "stray command completion %#llx code %u\n", ptr, code);
-	}
-	spin_unlock(&hc->lock);
+	usbblk_cmd_complete(hc, ptr, FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2)),
+			    FIELD_GET(TRB_SLOT_ID, usbblk_trb_read(ev, 3)));
 }
 
 static void event_transfer(struct usbblk_hc *hc, const struct usbblk_trb *ev)

@@ -18,7 +18,13 @@
 #include <linux/slab.h>
 #include <linux/usb/ch11.h>
 
-#include "usbblk.h"
+#include "class.h"
+#include "cmd.h"
+#include "ctx.h"
+#include "enum.h"
+#include "hc.h"
+#include "hub.h"
+#include "xfer.h"
 
 static unsigned int hub_poll_ms;
 module_param(hub_poll_ms, uint, 0644);
@@ -27,6 +33,8 @@ MODULE_PARM_DESC(hub_poll_ms,
 
 #define HUB_RESET_MS	500
 #define HUB_POLL_MS	500	/* for hubs without a status-change endpoint */
+/* the status-change bitmap: bit 0 the hub, bit N port N (at most 15) */
+#define HUB_STATUS_BUF	64
 
 static unsigned long hub_poll_delay(void)
 {
@@ -42,13 +50,23 @@ static unsigned long hub_poll_delay(void)
  * @status_ep:	its status-change interrupt IN endpoint, NULL when it has
  *		no usable one (then it is polled)
  * @status_errors: its transfers that ended in an error, in a row
+ * @status_buf:	DMA buffer the status-change endpoint reads into; freed
+ *		at detach, when the controller is done with the device
+ * @status_dma:	its bus address
  */
 struct usbblk_hub {
 	struct usbblk_hub_info info;
 	struct usbblk_udev *children[16];
 	struct usbblk_ep *status_ep;
 	unsigned int status_errors;
+	void *status_buf;
+	dma_addr_t status_dma;
 };
+
+static struct usbblk_hub *hub_of(struct usbblk_udev *udev)
+{
+	return udev->class_data;
+}
 
 static int hub_port_feature(struct usbblk_udev *udev, u8 req, u16 feature, u8 port)
 {
@@ -83,30 +101,21 @@ static void hub_status_complete(struct usbblk_ep *ep)
 }
 
 /*
- * Give the hub's status-change endpoint a ring and describe it in the
- * input context (the caller's Configure Endpoint adds it).  Without one
- * (no interrupt IN endpoint, no memory) the hub is polled instead.
+ * The hub's status-change endpoint (configured by enumeration, as the
+ * probe asked) reports port changes; without one, or without memory for
+ * its buffer, the hub is polled instead.
  */
-static void hub_status_ep_setup(struct usbblk_udev *udev, struct usbblk_hub *hub)
+static void hub_status_ep_setup(struct usbblk_udev *udev, struct usbblk_hub *hub,
+				const struct usbblk_class_eps *eps)
 {
-	const struct usbblk_ep_info *info = &udev->cfg.intr_in;
-	struct usbblk_ep *ep;
-
-	if (!info->addr || !info->max_packet)
+	if (!eps->n)
 		return;
-	udev->intr_buf = dma_alloc_coherent(udev->hc->dev, 64, &udev->intr_dma, GFP_KERNEL);
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
-	if (!udev->intr_buf || !ep) {
-		kfree(ep);
-		return;		/* intr_buf goes with the device */
-	}
-	if (usbblk_ep_alloc(udev, ep, info->addr, EP_TYPE_INT_IN, info->max_packet)) {
-		kfree(ep);
+	hub->status_buf = dma_alloc_coherent(udev->hc->dev, HUB_STATUS_BUF, &hub->status_dma,
+					     GFP_KERNEL);
+	if (!hub->status_buf)
 		return;
-	}
-	ep->complete = hub_status_complete;
-	usbblk_ctx_ep_setup(udev, ep, info);
-	hub->status_ep = ep;
+	eps->ep[0]->complete = hub_status_complete;
+	hub->status_ep = eps->ep[0];
 }
 
 /* Give up on the status-change endpoint: poll the hub from now on. */
@@ -114,7 +123,7 @@ static void hub_status_fallback(struct usbblk_udev *udev, int err)
 {
 	dev_warn(udev->hc->dev, "hub slot %u: status endpoint: %d, polling instead\n",
 		 udev->slot_id, err);
-	udev->hub->status_ep = NULL;
+	hub_of(udev)->status_ep = NULL;
 	mod_delayed_work(udev->hc->wq, &udev->hc->hub_work, hub_poll_delay());
 }
 
@@ -126,7 +135,7 @@ static void hub_status_fallback(struct usbblk_udev *udev, int err)
  */
 static int hub_status_recover(struct usbblk_udev *udev, struct usbblk_ep *ep)
 {
-	if (++udev->hub->status_errors > 3)
+	if (++hub_of(udev)->status_errors > 3)
 		return -EIO;
 	return usbblk_ep_clear_halt(ep);
 }
@@ -134,7 +143,7 @@ static int hub_status_recover(struct usbblk_udev *udev, struct usbblk_ep *ep)
 /* Queue a read of the status-change bitmap, if none is queued. */
 static void hub_status_arm(struct usbblk_udev *udev)
 {
-	struct usbblk_hub *hub = udev->hub;
+	struct usbblk_hub *hub = hub_of(udev);
 	struct usbblk_ep *ep = hub->status_ep;
 	struct usbblk_seg seg;
 	u32 code;
@@ -153,7 +162,7 @@ static void hub_status_arm(struct usbblk_udev *udev)
 		}
 	}
 	/* bit 0 the hub, bit N port N: (nports + 1) bits, at most a packet */
-	seg.addr = udev->intr_dma;
+	seg.addr = hub->status_dma;
 	seg.len = min_t(u32, (hub->info.nports + 8) / 8, ep->maxp);
 	ret = usbblk_intr_submit(ep, &seg);
 	if (ret && ret != -EBUSY && ret != -ENODEV)
@@ -176,77 +185,6 @@ static void hub_clear_hub_changes(struct usbblk_udev *udev)
 	if (change & HUB_CHANGE_OVERCURRENT)
 		usbblk_control(udev, USB_RT_HUB, USB_REQ_CLEAR_FEATURE, C_HUB_OVER_CURRENT, 0,
 			       NULL, 0, USBBLK_CTRL_TIMEOUT_MS);
-}
-
-/**
- * usbblk_hub_init() - a hub was configured: read its descriptor, tell the
- * controller it is a hub, power its ports (usbblk_hub_scan() then finds
- * what is plugged in)
- * @udev: the hub, configured; hc->enum_lock held
- *
- * Return: 0 or an errno.
- */
-int usbblk_hub_init(struct usbblk_udev *udev)
-{
-	struct usbblk_hc *hc = udev->hc;
-	bool ss = udev->info.speed >= USB_SPEED_SUPER;
-	struct usbblk_hub *hub;
-	unsigned int port;
-	u8 buf[USB_DT_SS_HUB_SIZE + 32];
-	__le32 *s;
-	int ret;
-
-	ret = usbblk_control(udev, USB_DIR_IN | USB_RT_HUB, USB_REQ_GET_DESCRIPTOR,
-			     (ss ? USB_DT_SS_HUB : USB_DT_HUB) << 8, 0, buf, sizeof(buf),
-			     USBBLK_CTRL_TIMEOUT_MS);
-	if (ret < 0)
-		return ret;
-	hub = kzalloc(sizeof(*hub), GFP_KERNEL);
-	if (!hub)
-		return -ENOMEM;
-	ret = usbblk_parse_hub_desc(buf, ret, &hub->info);
-	if (ret) {
-		kfree(hub);
-		return ret;
-	}
-
-	/* 6.2.2: the slot context says it is a hub, with how many ports */
-	usbblk_ctx_clear_in(udev);
-	hub_status_ep_setup(udev, hub);
-	s = usbblk_ctx_in_slot(udev);
-	memcpy(s, usbblk_ctx_out_slot(udev), 16);
-	if (hub->status_ep)
-		s[0] = cpu_to_le32((le32_to_cpu(s[0]) & ~SLOT_ENTRIES) |
-				   FIELD_PREP(SLOT_ENTRIES, hub->status_ep->dci));
-	s[0] |= cpu_to_le32(SLOT_HUB);
-	if (udev->desc.bDeviceProtocol == USB_HUB_PR_HS_MULTI_TT)
-		s[0] |= cpu_to_le32(SLOT_MTT);
-	s[1] = cpu_to_le32((le32_to_cpu(s[1]) & ~SLOT_NUM_PORTS) |
-			   FIELD_PREP(SLOT_NUM_PORTS, hub->info.nports));
-	if (udev->info.speed == USB_SPEED_HIGH)
-		s[2] = cpu_to_le32((le32_to_cpu(s[2]) & ~SLOT_TTT) |
-				   FIELD_PREP(SLOT_TTT, (hub->info.characteristics &
-							 HUB_CHAR_TTTT) >> 5));
-	s[3] = 0;
-	usbblk_ctx_in_control(udev)[ICC_ADD] |= cpu_to_le32(BIT(0));
-	ret = usbblk_cmd_config_ep(hc, udev);
-	if (ret) {
-		kfree(hub);
-		return ret;
-	}
-	udev->hub = hub;
-
-	for (port = 1; port <= hub->info.nports; port++) {
-		ret = hub_port_feature(udev, USB_REQ_SET_FEATURE, USB_PORT_FEAT_POWER, port);
-		if (ret)
-			return ret;
-	}
-	msleep(hub->info.pwr_on_2_good_ms);
-	dev_dbg(hc->dev, "hub on slot %u: %u ports, %s\n", udev->slot_id, hub->info.nports,
-		hub->status_ep ? "status-change endpoint" : "polled");
-	if (!hub->status_ep || READ_ONCE(hub_poll_ms))
-		mod_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());
-	return 0;
 }
 
 static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed)
@@ -274,7 +212,7 @@ static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed
 	if (!(status & USB_PORT_STAT_ENABLE))
 		return -EIO;
 	usleep_range(10000, 11000);	/* reset recovery */
-	if (udev->hub->info.ss)
+	if (hub_of(udev)->info.ss)
 		*speed = USB_SPEED_SUPER;
 	else if (status & USB_PORT_STAT_LOW_SPEED)
 		*speed = USB_SPEED_LOW;
@@ -287,7 +225,7 @@ static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed
 
 static void hub_port_check(struct usbblk_udev *udev, u8 port)
 {
-	struct usbblk_hub *hub = udev->hub;
+	struct usbblk_hub *hub = hub_of(udev);
 	struct usbblk_udev *child = hub->children[port];
 	u16 status, change;
 	unsigned int speed;
@@ -325,38 +263,135 @@ static void hub_port_check(struct usbblk_udev *udev, u8 port)
 	hub->children[port] = usbblk_udev_enumerate(udev->hc, udev, port, speed, t);
 }
 
-/**
- * usbblk_hub_scan() - check every port of a hub
- * @udev: the hub; hc->enum_lock held
- */
-void usbblk_hub_scan(struct usbblk_udev *udev)
+/* Check every port of a hub (enumeration's rescan, and after attach). */
+static void hub_rescan(struct usbblk_udev *udev)
 {
+	struct usbblk_hub *hub = hub_of(udev);
 	unsigned int port;
 
-	if (udev->info.depth >= USBBLK_MAX_TIERS - 1)
+	if (!hub || udev->info.depth >= USBBLK_MAX_TIERS - 1)
 		return;		/* no route string tier left for its children */
 	hub_clear_hub_changes(udev);
-	for (port = 1; port <= udev->hub->info.nports && !udev->gone; port++)
+	for (port = 1; port <= hub->info.nports && !udev->gone; port++)
 		hub_port_check(udev, port);
 	if (!udev->gone)
 		hub_status_arm(udev);
 }
 
-/**
- * usbblk_hub_free() - disconnect everything on a hub that is going away
- * @udev: the hub; hc->enum_lock held
+/*
+ * A hub was configured: read its descriptor, tell the controller it is a
+ * hub (6.2.2: Hub, Number of Ports, TT Think Time in the slot context,
+ * another Configure Endpoint as Linux does), power its ports, and scan
+ * them.
  */
-void usbblk_hub_free(struct usbblk_udev *udev)
+static int hub_attach(struct usbblk_udev *udev, const struct usbblk_class_eps *eps)
 {
-	struct usbblk_hub *hub = udev->hub;
+	struct usbblk_hc *hc = udev->hc;
+	bool ss = udev->info.speed >= USB_SPEED_SUPER;
+	struct usbblk_hub *hub;
+	unsigned int port;
+	u8 buf[USB_DT_SS_HUB_SIZE + 32];
+	__le32 *s;
+	int ret;
+
+	ret = usbblk_control(udev, USB_DIR_IN | USB_RT_HUB, USB_REQ_GET_DESCRIPTOR,
+			     (ss ? USB_DT_SS_HUB : USB_DT_HUB) << 8, 0, buf, sizeof(buf),
+			     USBBLK_CTRL_TIMEOUT_MS);
+	if (ret < 0)
+		return ret;
+	hub = kzalloc(sizeof(*hub), GFP_KERNEL);
+	if (!hub)
+		return -ENOMEM;
+	ret = usbblk_parse_hub_desc(buf, ret, &hub->info);
+	if (ret) {
+		kfree(hub);
+		return ret;
+	}
+
+	udev->class_data = hub;
+	hub_status_ep_setup(udev, hub, eps);
+
+	/* 6.2.2: the slot context says it is a hub, with how many ports */
+	usbblk_ctx_clear_in(udev);
+	s = usbblk_ctx_slot_update(udev);
+	s[0] |= cpu_to_le32(SLOT_HUB);
+	if (udev->desc.bDeviceProtocol == USB_HUB_PR_HS_MULTI_TT)
+		s[0] |= cpu_to_le32(SLOT_MTT);
+	s[1] = cpu_to_le32((le32_to_cpu(s[1]) & ~SLOT_NUM_PORTS) |
+			   FIELD_PREP(SLOT_NUM_PORTS, hub->info.nports));
+	if (udev->info.speed == USB_SPEED_HIGH)
+		s[2] = cpu_to_le32((le32_to_cpu(s[2]) & ~SLOT_TTT) |
+				   FIELD_PREP(SLOT_TTT, (hub->info.characteristics &
+							 HUB_CHAR_TTTT) >> 5));
+	ret = usbblk_cmd_config_ep(hc, udev);
+	if (ret)
+		return ret;
+
+	for (port = 1; port <= hub->info.nports; port++) {
+		ret = hub_port_feature(udev, USB_REQ_SET_FEATURE, USB_PORT_FEAT_POWER, port);
+		if (ret)
+			return ret;
+	}
+	msleep(hub->info.pwr_on_2_good_ms);
+	dev_dbg(hc->dev, "hub on slot %u: %u ports, %s\n", udev->slot_id, hub->info.nports,
+		hub->status_ep ? "status-change endpoint" : "polled");
+	if (!hub->status_ep || READ_ONCE(hub_poll_ms))
+		mod_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());
+	hub_rescan(udev);
+	return 0;
+}
+
+/* The hub is leaving, its slot still enabled: its children go first. */
+static void hub_unplug(struct usbblk_udev *udev)
+{
+	struct usbblk_hub *hub = hub_of(udev);
 	unsigned int port;
 
-	for (port = 1; port < ARRAY_SIZE(hub->children); port++)
+	if (!hub)
+		return;
+	for (port = 1; port < ARRAY_SIZE(hub->children); port++) {
 		if (hub->children[port])
 			usbblk_udev_disconnect(hub->children[port]);
-	udev->hub = NULL;
+		hub->children[port] = NULL;
+	}
+}
+
+/* The hub is gone and its slot disabled: nothing reads into its buffer now. */
+static void hub_detach(struct usbblk_udev *udev)
+{
+	struct usbblk_hub *hub = hub_of(udev);
+
+	if (!hub)
+		return;
+	if (hub->status_buf)
+		dma_free_coherent(udev->hc->dev, HUB_STATUS_BUF, hub->status_buf,
+				  hub->status_dma);
+	udev->class_data = NULL;
 	kfree(hub);
 }
+
+static int hub_probe(struct usbblk_udev *udev, struct usbblk_class_eps *eps)
+{
+	const struct usbblk_ep_info *intr = &udev->cfg.intr_in;
+
+	if (!udev->cfg.hub)
+		return -ENODEV;
+	/* without a usable status-change endpoint the hub is polled */
+	if (intr->addr && intr->max_packet)
+		return usbblk_class_want(eps, intr, EP_TYPE_INT_IN);
+	return 0;
+}
+
+/* The hub class driver, a client of enumeration. */
+const struct usbblk_class_ops usbblk_hub_class = {
+	.name		= "hub",
+	.info_flag	= USBBLK_DEV_HUB,
+	.probe		= hub_probe,
+	.attach		= hub_attach,
+	.rescan		= hub_rescan,
+	.unplug		= hub_unplug,
+	.detach		= hub_detach,
+};
 
 /**
  * usbblk_hub_work() - periodic check of hub ports while a hub is present
@@ -370,8 +405,8 @@ void usbblk_hub_work(struct work_struct *work)
 
 	mutex_lock(&hc->enum_lock);
 	list_for_each_entry(udev, &hc->devices, node)
-		hubs |= udev->hub && !udev->gone &&
-			(!udev->hub->status_ep || READ_ONCE(hub_poll_ms));
+		hubs |= udev->class_ops == &usbblk_hub_class && hub_of(udev) && !udev->gone &&
+			(!hub_of(udev)->status_ep || READ_ONCE(hub_poll_ms));
 	mutex_unlock(&hc->enum_lock);
 	if (!hubs || hc->gone)
 		return;

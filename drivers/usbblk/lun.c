@@ -35,7 +35,11 @@
 #include <linux/uaccess.h>
 #include <scsi/scsi_proto.h>
 
+#include "enum.h"
+#include "hc.h"
+#include "lun.h"
 #include "msc.h"
+#include "xfer.h"
 
 static unsigned int io_timeout_ms = 5000;
 module_param(io_timeout_ms, uint, 0644);
@@ -50,44 +54,6 @@ MODULE_PARM_DESC(max_sectors,
 #define TUR_TRIES	10
 
 static DEFINE_IDA(usbblk_lun_ida);
-
-/**
- * struct usbblk_lun - one LUN and its device node
- * @ref:	lifetime: the device and every open file hold one
- * @msc:	its device (a reference is held)
- * @lun:	LUN number
- * @id:		N of /dev/usbblkN
- * @name:	"usbblkN"
- * @misc:	the device node
- * @lock:	serialises the LUN's callers (a sleeping mutex)
- * @gone:	detached: calls get -ENODEV
- * @capacity:	logical blocks
- * @block_size:	bytes a block
- * @max_sectors: blocks a command
- * @flags:	USBBLK_INFO_* bits
- * @inq:	INQUIRY data
- * @sense:	the last failed command's sense (under @lock)
- * @pages:	pinned pages of the piece in flight (under @lock)
- * @segs:	their DMA segments (under @lock)
- */
-struct usbblk_lun {
-	struct kref ref;
-	struct usbblk_msc *msc;
-	u8 lun;
-	int id;
-	char name[16];
-	struct miscdevice misc;
-	struct mutex lock;		/* see @lock above */
-	bool gone;
-	u64 capacity;
-	u32 block_size;
-	u32 max_sectors;
-	u32 flags;
-	struct usbblk_inquiry inq;
-	struct usbblk_sense sense;
-	struct page *pages[USBBLK_MAX_PAGES];
-	struct usbblk_seg segs[USBBLK_MAX_PAGES];
-};
 
 static void lun_release(struct kref *ref)
 {
@@ -413,7 +379,7 @@ static long lun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return lun_ioc_sense(lun, argp);
 	case USBBLK_IOC_ENUMERATE:
 		/* the controller object lives as long as the LUN (udev holds it) */
-		return usbblk_ctl_enumerate(lun->msc->udev->hc, argp);
+		return usbblk_enum_ioctl(lun->msc->udev->hc, argp);
 	default:
 		return -ENOTTY;
 	}

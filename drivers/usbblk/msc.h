@@ -1,27 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The mass-storage class: a Bulk-Only device (bot.c) and its LUNs, each a
- * character device (lun.c).
+ * The mass-storage class: a Bulk-Only device's transport (bot.c), and the
+ * class driver (msc.c) that attaches it and probes its LUNs (lun.c).
  */
 #ifndef _USBBLK_MSC_H
 #define _USBBLK_MSC_H
 
 #include <linux/kref.h>
-#include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/usb/storage.h>
 
-#include "cbw.h"
-#include "scsi.h"
-#include "usbblk.h"
+#include "cbw.h"		/* usbblk_bot_command() returns USBBLK_CSW_* */
+#include "class.h"
+#include "ring.h"
 
 #define USBBLK_MAX_LUNS		16
 #define USBBLK_MSC_BUF		256	/* INQUIRY, sense, capacity, mode data */
-/* one command moves at most this much: bounds pinned pages and TRBs */
-#define USBBLK_MAX_XFER		(256 * 1024)
-#define USBBLK_MAX_PAGES	(USBBLK_MAX_XFER / PAGE_SIZE + 1)
 
+struct usbblk_ep;
 struct usbblk_lun;
+struct usbblk_udev;
 
 /**
  * struct usbblk_msc - a Bulk-Only mass-storage device
@@ -39,7 +37,7 @@ struct usbblk_lun;
  * @buf:	DMA buffer for small data stages (INQUIRY, sense, ...) ...
  * @buf_dma:	... its bus address
  * @max_lun:	GET MAX LUN
- * @luns:	the LUNs that became ready
+ * @luns:	the LUNs that became ready (msc.c's)
  */
 struct usbblk_msc {
 	struct kref ref;
@@ -60,13 +58,16 @@ struct usbblk_msc {
 };
 
 /* bot.c */
+struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep *in,
+				     struct usbblk_ep *out);
+u8 usbblk_bot_max_lun(struct usbblk_msc *msc);
 int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned int cdb_len,
 		       bool in, const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
 		       unsigned int timeout_ms, u32 *residue);
+void usbblk_msc_shutdown(struct usbblk_msc *msc);
 void usbblk_msc_put(struct usbblk_msc *msc);
 
-/* lun.c */
-struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun);
-void usbblk_lun_remove(struct usbblk_lun *lun);
+/* msc.c */
+extern const struct usbblk_class_ops usbblk_msc_class;
 
 #endif /* _USBBLK_MSC_H */

@@ -33,7 +33,7 @@
 #include <linux/reset.h>
 #include <linux/slab.h>
 
-#include "usbblk.h"
+#include "hc.h"
 #include "dwc3.h"
 
 /**

@@ -10,7 +10,7 @@
  */
 #include <linux/pci.h>
 
-#include "usbblk.h"
+#include "hc.h"
 
 #define PCI_CLASS_SERIAL_USB_XHCI_PROGIF	((PCI_CLASS_SERIAL_USB << 8) | 0x30)
 

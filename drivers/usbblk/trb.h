@@ -146,5 +146,6 @@ enum usbblk_comp_code {
 /* 6.2.5.1 input control context */
 #define ICC_DROP		0	/* word index */
 #define ICC_ADD			1
+#define ICC_SLOT		BIT(0)	/* add/drop flag of the slot context */
 
 #endif /* _USBBLK_TRB_H */

@@ -22,8 +22,12 @@
 #include <linux/sched/signal.h>
 #include <linux/usb/ch9.h>
 
-#include "usbblk.h"
+#include "cmd.h"
+#include "ctx.h"
+#include "enum.h"
+#include "hc.h"
 #include "trace.h"
+#include "xfer.h"
 
 /**
  * usbblk_ep_alloc() - give an endpoint a transfer ring

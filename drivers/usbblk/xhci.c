@@ -17,7 +17,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "usbblk.h"
+#include "hc.h"
 #include "xhci-regs.h"
 
 /* xHCI 5.4.2: HCH must follow RS = 0 within 16 ms; give it more. */
@@ -237,6 +237,39 @@ int usbblk_xhci_init(struct usbblk_hc *hc)
 }
 
 /**
+ * usbblk_xhci_fill_info() - what ENUMERATE reports about the controller
+ * @hc:   the controller, its registers mapped
+ * @info: filled in
+ */
+void usbblk_xhci_fill_info(struct usbblk_hc *hc, struct usbblk_hc_info *info)
+{
+	const struct usbblk_caps *c = &hc->caps;
+	u32 sts = readl(hc->op + XHCI_OP_USBSTS);
+	u32 cmd = readl(hc->op + XHCI_OP_USBCMD);
+
+	info->hci_version = c->hci_version;
+	info->max_slots = c->max_slots;
+	info->max_ports = c->max_ports;
+	info->max_intrs = c->max_intrs;
+	info->max_scratchpads = c->max_scratchpads;
+	info->flags = hc->bus_flags;
+	if (c->ac64)
+		info->flags |= USBBLK_HC_AC64;
+	if (c->csz)
+		info->flags |= USBBLK_HC_CSZ64;
+	if ((cmd & XHCI_CMD_RUN) && !(sts & XHCI_STS_HCH))
+		info->flags |= USBBLK_HC_RUNNING;
+	info->hcsparams1 = hc->hcsparams1;
+	info->hcsparams2 = hc->hcsparams2;
+	info->hcsparams3 = hc->hcsparams3;
+	info->hccparams1 = hc->hccparams1;
+	info->page_size = hc->page_size;
+	info->irq = hc->irq;
+	info->snpsid = hc->snpsid;
+	strscpy(info->name, dev_name(hc->dev), sizeof(info->name));
+}
+
+/**
  * usbblk_xhci_irq() - hard interrupt handler
  * @irq:  the IRQ
  * @data: the controller
@@ -358,16 +391,16 @@ static void xhci_free_mem(struct usbblk_hc *hc)
 	if (hc->ev_ring.trbs)
 		dma_free_coherent(hc->dev, USBBLK_EVENT_TRBS * USBBLK_TRB_SIZE,
 				  hc->ev_ring.trbs, hc->ev_ring.dma);
-	if (hc->cmd_ring.trbs)
+	if (hc->cmd.ring.trbs)
 		dma_free_coherent(hc->dev, USBBLK_RING_TRBS * USBBLK_TRB_SIZE,
-				  hc->cmd_ring.trbs, hc->cmd_ring.dma);
+				  hc->cmd.ring.trbs, hc->cmd.ring.dma);
 	if (hc->dcbaa)
 		dma_free_coherent(hc->dev, PAGE_SIZE, hc->dcbaa, hc->dcbaa_dma);
 	dma_pool_destroy(hc->ring_pool);
 	dma_pool_destroy(hc->ctx_pool);
 	hc->erst = NULL;
 	hc->ev_ring.trbs = NULL;
-	hc->cmd_ring.trbs = NULL;
+	hc->cmd.ring.trbs = NULL;
 	hc->dcbaa = NULL;
 	hc->ring_pool = NULL;
 	hc->ctx_pool = NULL;
@@ -399,7 +432,7 @@ static int xhci_alloc_mem(struct usbblk_hc *hc)
 				  GFP_KERNEL);
 	if (!trbs)
 		goto err;
-	usbblk_ring_init(&hc->cmd_ring, trbs, dma, USBBLK_RING_TRBS, true);
+	usbblk_ring_init(&hc->cmd.ring, trbs, dma, USBBLK_RING_TRBS, true);
 
 	trbs = dma_alloc_coherent(hc->dev, USBBLK_EVENT_TRBS * USBBLK_TRB_SIZE, &dma,
 				  GFP_KERNEL);
@@ -446,7 +479,7 @@ int usbblk_xhci_start(struct usbblk_hc *hc)
 						       USBBLK_MAX_SLOTS - 1)));
 	lo_hi_writeq(hc->dcbaa_dma, hc->op + XHCI_OP_DCBAAP);
 	/* command ring: dequeue pointer with the ring cycle state (RCS) */
-	lo_hi_writeq(hc->cmd_ring.dma | hc->cmd_ring.cycle, hc->op + XHCI_OP_CRCR);
+	lo_hi_writeq(hc->cmd.ring.dma | hc->cmd.ring.cycle, hc->op + XHCI_OP_CRCR);
 
 	writel(1, ir + XHCI_IR_ERSTSZ);
 	lo_hi_writeq(hc->ev_ring.dma, ir + XHCI_IR_ERDP);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A LUN of a mass-storage device and its character device /dev/usbblkN
+ * (lun.c): the data path.  The structure is here so that files with
+ * another job on the same object (its sysfs attributes) can read it:
+ * identity fields (@msc, @lun, @id, @name, @capacity, @block_size,
+ * @max_sectors, @flags, @inq) are set before the device node is
+ * registered and never change after; the rest is lun.c's.
+ */
+#ifndef _USBBLK_LUN_H
+#define _USBBLK_LUN_H
+
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <uapi/linux/usbblk.h>
+
+#include "ring.h"
+#include "scsi.h"
+
+/* one command moves at most this much: bounds pinned pages and TRBs */
+#define USBBLK_MAX_XFER		(256 * 1024)
+#define USBBLK_MAX_PAGES	(USBBLK_MAX_XFER / PAGE_SIZE + 1)
+
+struct usbblk_msc;
+
+/**
+ * struct usbblk_lun - one LUN and its device node
+ * @ref:	lifetime: the device and every open file hold one
+ * @msc:	its device (a reference is held)
+ * @lun:	LUN number
+ * @id:		N of /dev/usbblkN
+ * @name:	"usbblkN"
+ * @misc:	the device node
+ * @lock:	serialises the LUN's callers (a sleeping mutex)
+ * @gone:	detached: calls get -ENODEV
+ * @capacity:	logical blocks
+ * @block_size:	bytes a block
+ * @max_sectors: blocks a command
+ * @flags:	USBBLK_INFO_* bits
+ * @inq:	INQUIRY data
+ * @sense:	the last failed command's sense (under @lock)
+ * @pages:	pinned pages of the piece in flight (under @lock)
+ * @segs:	their DMA segments (under @lock)
+ */
+struct usbblk_lun {
+	struct kref ref;
+	struct usbblk_msc *msc;
+	u8 lun;
+	int id;
+	char name[16];
+	struct miscdevice misc;
+	struct mutex lock;		/* see @lock above */
+	bool gone;
+	u64 capacity;
+	u32 block_size;
+	u32 max_sectors;
+	u32 flags;
+	struct usbblk_inquiry inq;
+	struct usbblk_sense sense;
+	struct page *pages[USBBLK_MAX_PAGES];
+	struct usbblk_seg segs[USBBLK_MAX_PAGES];
+};
+
+struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun);
+void usbblk_lun_remove(struct usbblk_lun *lun);
+
+#endif /* _USBBLK_LUN_H */
