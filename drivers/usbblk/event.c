@@ -21,19 +21,14 @@
 
 static void event_command(struct usbblk_hc *hc, const struct usbblk_trb *ev)
 {
-	u64 ptr = (u64)usbblk_trb_read(ev, 1) << 32 | usbblk_trb_read(ev, 0);
-
-	usbblk_cmd_complete(hc, ptr, FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2)),
-			    FIELD_GET(TRB_SLOT_ID, usbblk_trb_read(ev, 3)));
+	usbblk_cmd_complete(hc, evt_trb_ptr(ev), evt_comp_code(ev), evt_slot(ev));
 }
 
 static void event_transfer(struct usbblk_hc *hc, const struct usbblk_trb *ev)
 {
-	u64 ptr = (u64)usbblk_trb_read(ev, 1) << 32 | usbblk_trb_read(ev, 0);
-	u32 w2 = usbblk_trb_read(ev, 2);
-	u32 w3 = usbblk_trb_read(ev, 3);
-	unsigned int slot = FIELD_GET(TRB_SLOT_ID, w3);
-	unsigned int dci = FIELD_GET(TRB_EP_ID, w3);
+	u64 ptr = evt_trb_ptr(ev);
+	unsigned int slot = evt_slot(ev);
+	unsigned int dci = evt_ep(ev);
 	struct usbblk_udev *udev;
 	struct usbblk_ep *ep;
 	int idx;
@@ -42,20 +37,20 @@ static void event_transfer(struct usbblk_hc *hc, const struct usbblk_trb *ev)
 	udev = slot < USBBLK_MAX_SLOTS ? hc->slots[slot] : NULL;
 	ep = udev && dci < ARRAY_SIZE(udev->eps) ? udev->eps[dci] : NULL;
 	idx = ep ? usbblk_ring_index(&ep->ring, ptr) : -ERANGE;
-	if (!ep || !ep->busy || (w3 & EVT_ED) || idx < 0 ||
+	if (!ep || !ep->busy || evt_is_event_data(ev) || idx < 0 ||
 	    !usbblk_td_contains(&ep->ring, &ep->td, idx)) {
 		/* a late event for a TD already completed or abandoned */
-		trace_usbblk_stale_event(slot, dci, ptr, FIELD_GET(EVT_COMP_CODE, w2));
+		trace_usbblk_stale_event(slot, dci, ptr, evt_comp_code(ev));
 		spin_unlock(&hc->lock);
 		return;
 	}
-	usbblk_ep_event(hc, ep, idx, FIELD_GET(EVT_COMP_CODE, w2), FIELD_GET(EVT_LEN, w2));
+	usbblk_ep_event(hc, ep, idx, evt_comp_code(ev), evt_len(ev));
 	spin_unlock(&hc->lock);
 }
 
 static void event_port(struct usbblk_hc *hc, const struct usbblk_trb *ev)
 {
-	unsigned int port = FIELD_GET(EVT_PORT_ID, usbblk_trb_read(ev, 0));
+	unsigned int port = evt_port(ev);
 
 	if (!port || port > hc->caps.max_ports)
 		return;
@@ -87,7 +82,7 @@ irqreturn_t usbblk_event_thread(int irq, void *data)
 
 		/* read the event only after its cycle bit said it is complete */
 		dma_rmb();
-		type = FIELD_GET(TRB_TYPE, usbblk_trb_read(ev, 3));
+		type = trb_type(ev);
 		trace_usbblk_event(ev, type);
 		switch (type) {
 		case TRB_TYPE_CMD_COMP_EV:
@@ -100,8 +95,8 @@ irqreturn_t usbblk_event_thread(int irq, void *data)
 			event_port(hc, ev);
 			break;
 		case TRB_TYPE_HC_EV:
-			dev_err(hc->dev, "host controller event, code %lu\n",
-				FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2)));
+			dev_err(hc->dev, "host controller event, code %u\n",
+				evt_comp_code(ev));
 			break;
 		default:
 			dev_dbg(hc->dev, "ignoring event type %u\n", type);

@@ -204,7 +204,7 @@ u32 usbblk_td_bytes_before(const struct usbblk_ring *r, const struct usbblk_td *
 	u32 sum = 0;
 
 	while (i != idx) {
-		sum += FIELD_GET(TRB_LEN, usbblk_trb_read(&r->trbs[i], 2));
+		sum += trb_len(&r->trbs[i]);
 		if (++i == r->size - 1)
 			i = 0;
 	}
@@ -377,7 +377,7 @@ int usbblk_ring_queue_td(struct usbblk_ring *r, const struct usbblk_seg *segs,
  */
 bool usbblk_evring_ready(const struct usbblk_ring *r)
 {
-	return (usbblk_trb_read(&r->trbs[r->deq], 3) & TRB_CYCLE) == r->cycle;
+	return trb_cycle(&r->trbs[r->deq]) == r->cycle;
 }
 
 /**

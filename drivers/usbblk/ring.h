@@ -7,6 +7,7 @@
 #ifndef _USBBLK_RING_H
 #define _USBBLK_RING_H
 
+#include <linux/bitfield.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/byteorder.h>
@@ -96,6 +97,71 @@ void usbblk_evring_advance(struct usbblk_ring *r);
 static inline u32 usbblk_trb_read(const struct usbblk_trb *trb, unsigned int i)
 {
 	return le32_to_cpu(READ_ONCE(trb->w[i]));
+}
+
+/*
+ * TRB fields by name (xHCI 6.4), one fact each.  Events are read only
+ * after their cycle bit said they are complete (usbblk_evring_ready()).
+ */
+
+/* Any TRB: its type (TRB_TYPE_*), word 3. */
+static inline u32 trb_type(const struct usbblk_trb *trb)
+{
+	return FIELD_GET(TRB_TYPE, usbblk_trb_read(trb, 3));
+}
+
+/* A transfer TRB: its buffer's length, word 2. */
+static inline u32 trb_len(const struct usbblk_trb *trb)
+{
+	return FIELD_GET(TRB_LEN, usbblk_trb_read(trb, 2));
+}
+
+/* An event: the TRB (command or transfer) it names, words 0-1. */
+static inline u64 evt_trb_ptr(const struct usbblk_trb *ev)
+{
+	return (u64)usbblk_trb_read(ev, 1) << 32 | usbblk_trb_read(ev, 0);
+}
+
+/* An event: its completion code (COMP_*), word 2. */
+static inline u32 evt_comp_code(const struct usbblk_trb *ev)
+{
+	return FIELD_GET(EVT_COMP_CODE, usbblk_trb_read(ev, 2));
+}
+
+/* A transfer event: bytes of the named TRB not transferred, word 2. */
+static inline u32 evt_len(const struct usbblk_trb *ev)
+{
+	return FIELD_GET(EVT_LEN, usbblk_trb_read(ev, 2));
+}
+
+/* A transfer or command completion event: the slot ID, word 3. */
+static inline u32 evt_slot(const struct usbblk_trb *ev)
+{
+	return FIELD_GET(TRB_SLOT_ID, usbblk_trb_read(ev, 3));
+}
+
+/* A transfer event: the endpoint's device context index, word 3. */
+static inline u32 evt_ep(const struct usbblk_trb *ev)
+{
+	return FIELD_GET(TRB_EP_ID, usbblk_trb_read(ev, 3));
+}
+
+/* A transfer event: it came from an Event Data TRB (ED), word 3. */
+static inline bool evt_is_event_data(const struct usbblk_trb *ev)
+{
+	return usbblk_trb_read(ev, 3) & EVT_ED;
+}
+
+/* A port status change event: the root port, word 0. */
+static inline u32 evt_port(const struct usbblk_trb *ev)
+{
+	return FIELD_GET(EVT_PORT_ID, usbblk_trb_read(ev, 0));
+}
+
+/* Any TRB: its cycle bit, word 3. */
+static inline u32 trb_cycle(const struct usbblk_trb *trb)
+{
+	return usbblk_trb_read(trb, 3) & TRB_CYCLE;
 }
 
 #endif /* _USBBLK_RING_H */

@@ -97,13 +97,13 @@ void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep)
 void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
 		     u32 code, u32 residue)
 {
-	u32 trb_len = FIELD_GET(TRB_LEN, usbblk_trb_read(&ep->ring.trbs[idx], 2));
+	u32 len = trb_len(&ep->ring.trbs[idx]);
 	bool control = ep->type == EP_TYPE_CONTROL;
 
 	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
 	if (control) {
 		if ((int)idx == ep->data_idx) {
-			ep->actual = trb_len - min(residue, trb_len);
+			ep->actual = len - min(residue, len);
 			if (code == COMP_SHORT_PACKET) {
 				/* the status stage still runs: wait for its event */
 				ep->short_seen = true;
@@ -117,10 +117,10 @@ void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int id
 			return;		/* not the end yet (no IOC there anyway) */
 	} else if (idx == ep->td.last) {
 		/* the usual case: the whole TD, no walk over its TRBs */
-		ep->actual = ep->td.len - min(residue, trb_len);
+		ep->actual = ep->td.len - min(residue, len);
 	} else {
 		ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) +
-			     trb_len - min(residue, trb_len);
+			     len - min(residue, len);
 		/*
 		 * A short packet ends the TD at the TRB it happened on (ISP);
 		 * a possible second event for the last TRB finds the TD no

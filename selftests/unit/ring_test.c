@@ -299,4 +299,41 @@ TEST(event_ring_consumes_by_cycle)
 	EXPECT_TRUE(usbblk_evring_ready(&r));
 }
 
+/* Named fields of an event, from words laid out as xHCI 6.4.2.1 has them. */
+TEST(event_fields_by_name)
+{
+	struct usbblk_trb ev = { .w = {
+		cpu_to_le32(0x89abcde0), cpu_to_le32(0x01234567),
+		cpu_to_le32(13u << 24 | 0x00abcdef),
+		cpu_to_le32(7u << 24 | 5u << 16 | TRB_TYPE_TRANSFER_EV << 10 | EVT_ED | TRB_CYCLE),
+	} };
+
+	EXPECT_EQ(0x0123456789abcde0ULL, evt_trb_ptr(&ev));
+	EXPECT_EQ(COMP_SHORT_PACKET, evt_comp_code(&ev));
+	EXPECT_EQ(0xabcdef, evt_len(&ev));
+	EXPECT_EQ(7, evt_slot(&ev));
+	EXPECT_EQ(5, evt_ep(&ev));
+	EXPECT_TRUE(evt_is_event_data(&ev));
+	EXPECT_EQ(TRB_TYPE_TRANSFER_EV, trb_type(&ev));
+	EXPECT_EQ(1, trb_cycle(&ev));
+
+	ev.w[3] = cpu_to_le32(TRB_TYPE_CMD_COMP_EV << 10 | 200u << 24);
+	EXPECT_FALSE(evt_is_event_data(&ev));
+	EXPECT_EQ(200, evt_slot(&ev));
+	EXPECT_EQ(0, trb_cycle(&ev));
+}
+
+TEST(port_event_and_trb_len)
+{
+	struct usbblk_trb ev = { .w = { cpu_to_le32(12u << 24), 0, 0,
+					cpu_to_le32(TRB_TYPE_PORT_EV << 10) } };
+	struct usbblk_trb normal = { .w = { 0, 0, cpu_to_le32(3u << 22 | 4u << 17 | 0x10000),
+					    cpu_to_le32(TRB_TYPE_NORMAL << 10) } };
+
+	EXPECT_EQ(12, evt_port(&ev));
+	EXPECT_EQ(TRB_TYPE_PORT_EV, trb_type(&ev));
+	EXPECT_EQ(0x10000, trb_len(&normal));	/* TD Size and interrupter not included */
+	EXPECT_EQ(TRB_TYPE_NORMAL, trb_type(&normal));
+}
+
 TEST_HARNESS_MAIN
