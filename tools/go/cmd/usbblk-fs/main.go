@@ -22,6 +22,9 @@
 //	usbblk-fs [-json] wal replay DEV     recover and print the records
 //	usbblk-fs wal writer DEV -n N        the power-cut writer (see below)
 //	usbblk-fs wal verify DEV             the power-cut check (see below)
+//	usbblk-fs local-cat|local-ls PATH    cat / ls on a kernel mount (to compare)
+//
+// -time prints how long the command took to stderr.
 //
 // DEV is /dev/usbblkN, or a file.  The log lives in -offset/-size bytes of
 // DEV (default: all of it).  Paths on the volume are /-separated, with or
@@ -61,6 +64,7 @@ var (
 	batch   = flag.Int("batch", 3, "wal writer: records per batch")
 	acked   = flag.Int64("acked", -1, "wal verify: the last record number the writer saw acknowledged")
 	roFlag  = flag.Bool("ro", false, "open the device read-only")
+	timeIt  = flag.Bool("time", false, "print how long the command took (stderr)")
 )
 
 func usage() {
@@ -76,10 +80,17 @@ func main() {
 		usage()
 	}
 	var err error
-	if args[0] == "wal" {
+	t0 := time.Now()
+	switch args[0] {
+	case "wal":
 		err = walCmd(args[1:])
-	} else {
+	case "local-cat", "local-ls":
+		err = local(args[0], args[1])
+	default:
 		err = fsCmd(args[0], args[1], args[2:])
+	}
+	if *timeIt {
+		fmt.Fprintf(os.Stderr, "time: %s: %.3f s\n", strings.Join(args, " "), time.Since(t0).Seconds())
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "usbblk-fs: %v\n", err)
@@ -174,7 +185,8 @@ func fsCmd(cmd, dev string, args []string) error {
 			return err
 		}
 		defer f.Close()
-		_, err = io.Copy(os.Stdout, f)
+		// 1 MiB reads: each goes to the device as whole cluster runs
+		_, err = io.CopyBuffer(os.Stdout, struct{ io.Reader }{f}, make([]byte, 1<<20))
 		return err
 	case "put", "append":
 		var data []byte
@@ -277,6 +289,32 @@ func fsCmd(cmd, dev string, args []string) error {
 		})
 	}
 	usage()
+	return nil
+}
+
+// local is the same work as cat and ls on a file system the kernel
+// mounted, for comparisons: local-cat reads a file in 1 MiB reads to
+// nowhere, local-ls lists a directory with every entry's size and time.
+func local(cmd, p string) error {
+	if cmd == "local-cat" {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{f}, make([]byte, 1<<20))
+		return err
+	}
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if _, err := e.Info(); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("%d entries\n", len(ents))
 	return nil
 }
 
