@@ -370,6 +370,46 @@ int usbblk_ring_queue_td(struct usbblk_ring *r, const struct usbblk_seg *segs,
 }
 
 /**
+ * usbblk_ring_queue_ctrl_td() - queue a control transfer's TD (not committed)
+ * @r:		EP0's transfer ring
+ * @setup:	the setup packet (usbblk_setup_packet())
+ * @data:	bus address of the data stage buffer (unused without one)
+ * @td:		filled in: where the TD lies; @td->len is wLength
+ * @data_idx:	the data stage TRB's index, -1 without a data stage
+ *
+ * Setup stage (IDT: the packet is in the TRB, TRT from the direction and
+ * wLength), a data stage when wLength is not 0 (ISP, so a short one ends
+ * with an event naming it), and the status stage, which goes the other
+ * way (IN when there is no data stage) and sets IOC (xHCI 4.11.2.2).
+ *
+ * Return: 0, or -ENOSPC when the ring has no room (nothing is written).
+ */
+int usbblk_ring_queue_ctrl_td(struct usbblk_ring *r, u64 setup, u64 data,
+			      struct usbblk_td *td, int *data_idx)
+{
+	u16 len = setup >> 48;
+	bool in = setup & USBBLK_SETUP_DIR_IN;
+	u32 trt = !len ? TRB_TRT_NO_DATA : in ? TRB_TRT_IN : TRB_TRT_OUT;
+
+	if (usbblk_ring_free(r) < 3)
+		return -ENOSPC;
+	td->first = usbblk_ring_enqueue(r, setup, FIELD_PREP(TRB_LEN, 8),
+					FIELD_PREP(TRB_TYPE, TRB_TYPE_SETUP) | TRB_IDT |
+					FIELD_PREP(TRB_TRT, trt), true);
+	*data_idx = -1;
+	if (len)
+		*data_idx = usbblk_ring_enqueue(r, data, FIELD_PREP(TRB_LEN, len),
+						FIELD_PREP(TRB_TYPE, TRB_TYPE_DATA) | TRB_ISP |
+						(in ? TRB_DIR_IN : 0), false);
+	td->last = usbblk_ring_enqueue(r, 0, 0,
+				       FIELD_PREP(TRB_TYPE, TRB_TYPE_STATUS) | TRB_IOC |
+				       (in && len ? 0 : TRB_DIR_IN), false);
+	td->ntrbs = len ? 3 : 2;
+	td->len = len;
+	return 0;
+}
+
+/**
  * usbblk_evring_ready() - does the event ring hold an unread event?
  * @r: the event ring
  *

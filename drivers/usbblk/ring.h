@@ -63,6 +63,24 @@ struct usbblk_seg {
 
 #define USBBLK_TRB_MAX_LEN	0x10000	/* TRB buffers never cross 64 KiB */
 
+#define USBBLK_SETUP_DIR_IN	0x80	/* bmRequestType: device-to-host */
+
+/**
+ * usbblk_setup_packet() - a control request's setup packet (USB 2.0 9.3),
+ * as the setup stage TRB carries it in words 0-1
+ * @type:	bmRequestType
+ * @req:	bRequest
+ * @value:	wValue
+ * @index:	wIndex
+ * @len:	wLength
+ *
+ * Return: the eight bytes, byte 0 in bits 7:0.
+ */
+static inline u64 usbblk_setup_packet(u8 type, u8 req, u16 value, u16 index, u16 len)
+{
+	return type | (u64)req << 8 | (u64)value << 16 | (u64)index << 32 | (u64)len << 48;
+}
+
 void usbblk_ring_init(struct usbblk_ring *r, struct usbblk_trb *trbs, dma_addr_t dma,
 		      unsigned int size, bool producer);
 unsigned int usbblk_ring_free(const struct usbblk_ring *r);
@@ -83,6 +101,8 @@ u32 usbblk_trb_chunk(u64 addr, u32 len);
 unsigned int usbblk_td_count_trbs(const struct usbblk_seg *segs, unsigned int nsegs);
 int usbblk_ring_queue_td(struct usbblk_ring *r, const struct usbblk_seg *segs,
 			 unsigned int nsegs, unsigned int maxp, struct usbblk_td *td);
+int usbblk_ring_queue_ctrl_td(struct usbblk_ring *r, u64 setup, u64 data,
+			      struct usbblk_td *td, int *data_idx);
 
 bool usbblk_evring_ready(const struct usbblk_ring *r);
 void usbblk_evring_advance(struct usbblk_ring *r);

@@ -85,6 +85,52 @@ void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep)
 	ep->ring.trbs = NULL;
 }
 
+/*
+ * A control TD's event (xHCI 4.11.2.2): the data stage's names the bytes
+ * moved; a short data stage still runs the status stage, whose event ends
+ * the TD.  Return: true when the TD has ended, with *code its result.
+ */
+static bool process_ctrl_td(struct usbblk_ep *ep, unsigned int idx, u32 *code, u32 residue)
+{
+	u32 len = trb_len(&ep->ring.trbs[idx]);
+
+	if ((int)idx == ep->data_idx) {
+		ep->actual = len - min(residue, len);
+		if (*code == COMP_SHORT_PACKET) {
+			/* the status stage still runs: wait for its event */
+			ep->short_seen = true;
+			return false;
+		}
+	} else if (idx == ep->td.last && !ep->short_seen &&
+		   (*code == COMP_SUCCESS || *code == COMP_SHORT_PACKET)) {
+		ep->actual = ep->td.len;
+	}
+	if (idx != ep->td.last && *code == COMP_SUCCESS)
+		return false;		/* not the end yet (no IOC there anyway) */
+	if (*code == COMP_SHORT_PACKET)
+		*code = COMP_SUCCESS;	/* short data stage, status stage done */
+	return true;
+}
+
+/*
+ * A bulk or interrupt TD's event: the last TRB's (the usual case, no walk
+ * over the TD), or a short packet's, which ends the TD at the TRB it
+ * happened on (ISP).  Return: true when the TD has ended.
+ */
+static bool process_bulk_intr_td(struct usbblk_ep *ep, unsigned int idx, u32 code,
+				 u32 residue)
+{
+	u32 len = trb_len(&ep->ring.trbs[idx]);
+
+	if (idx == ep->td.last) {
+		ep->actual = ep->td.len - min(residue, len);
+		return true;
+	}
+	ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) + len - min(residue, len);
+	/* a possible second event for the last TRB finds the TD no longer busy: stale */
+	return code != COMP_SUCCESS;
+}
+
 /**
  * usbblk_ep_event() - a transfer event for the TD in flight (event thread,
  * hc->lock held)
@@ -97,40 +143,15 @@ void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep)
 void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
 		     u32 code, u32 residue)
 {
-	u32 len = trb_len(&ep->ring.trbs[idx]);
-	bool control = ep->type == EP_TYPE_CONTROL;
+	bool done;
 
 	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
-	if (control) {
-		if ((int)idx == ep->data_idx) {
-			ep->actual = len - min(residue, len);
-			if (code == COMP_SHORT_PACKET) {
-				/* the status stage still runs: wait for its event */
-				ep->short_seen = true;
-				return;
-			}
-		} else if (idx == ep->td.last && !ep->short_seen &&
-			   (code == COMP_SUCCESS || code == COMP_SHORT_PACKET)) {
-			ep->actual = ep->data_len;
-		}
-		if (idx != ep->td.last && code == COMP_SUCCESS)
-			return;		/* not the end yet (no IOC there anyway) */
-	} else if (idx == ep->td.last) {
-		/* the usual case: the whole TD, no walk over its TRBs */
-		ep->actual = ep->td.len - min(residue, len);
-	} else {
-		ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) +
-			     len - min(residue, len);
-		/*
-		 * A short packet ends the TD at the TRB it happened on (ISP);
-		 * a possible second event for the last TRB finds the TD no
-		 * longer busy and is dropped as stale.
-		 */
-		if (code == COMP_SUCCESS && idx != ep->td.last)
-			return;
-	}
-	if (code == COMP_SHORT_PACKET && control)
-		code = COMP_SUCCESS;	/* short data stage, status stage done */
+	if (ep->type == EP_TYPE_CONTROL)
+		done = process_ctrl_td(ep, idx, &code, residue);
+	else
+		done = process_bulk_intr_td(ep, idx, code, residue);
+	if (!done)
+		return;
 	ep->comp_code = code;
 	ep->busy = false;
 	usbblk_ring_retire(&ep->ring, &ep->td);
@@ -248,8 +269,7 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 {
 	struct usbblk_ep *ep = &udev->ep0;
 	bool in = type & USB_DIR_IN;
-	unsigned int first;
-	u32 trt, status_dir;
+	u64 setup;
 	int ret;
 
 	if (len > PAGE_SIZE)
@@ -260,37 +280,16 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 		ret = -ENODEV;
 		goto out;
 	}
-	if (usbblk_ring_free(&ep->ring) < 3) {
+	if (!in && len)
+		memcpy(udev->ctrl_buf, data, len);
+	setup = usbblk_setup_packet(type, req, value, index, len);
+	ret = usbblk_ring_queue_ctrl_td(&ep->ring, setup, udev->ctrl_dma, &ep->td, &ep->data_idx);
+	if (ret) {
 		ret = -EBUSY;
 		goto out;
 	}
-	if (!in && len)
-		memcpy(udev->ctrl_buf, data, len);
-
-	trt = !len ? TRB_TRT_NO_DATA : in ? TRB_TRT_IN : TRB_TRT_OUT;
-	first = usbblk_ring_enqueue(&ep->ring,
-				    type | req << 8 | (u32)value << 16 | (u64)index << 32 |
-				    (u64)len << 48,
-				    FIELD_PREP(TRB_LEN, 8),
-				    FIELD_PREP(TRB_TYPE, TRB_TYPE_SETUP) | TRB_IDT |
-				    FIELD_PREP(TRB_TRT, trt), true);
-	ep->td.first = first;
-	ep->data_idx = -1;
-	ep->data_len = len;
-	if (len)
-		ep->data_idx = usbblk_ring_enqueue(&ep->ring, udev->ctrl_dma,
-						   FIELD_PREP(TRB_LEN, len),
-						   FIELD_PREP(TRB_TYPE, TRB_TYPE_DATA) | TRB_ISP |
-						   (in ? TRB_DIR_IN : 0), false);
-	/* the status stage goes the other way (IN when there is no data) */
-	status_dir = in && len ? 0 : TRB_DIR_IN;
-	ep->td.last = usbblk_ring_enqueue(&ep->ring, 0, 0,
-					  FIELD_PREP(TRB_TYPE, TRB_TYPE_STATUS) | TRB_IOC |
-					  status_dir, false);
-	ep->td.ntrbs = len ? 3 : 2;
-	ep->td.len = len;
 	trace_usbblk_control(udev->slot_id, type, req, value, index, len);
-	ret = ep_submit(ep, first);
+	ret = ep_submit(ep, ep->td.first);
 	if (ret)
 		goto out;
 

@@ -29,7 +29,6 @@ struct usbblk_udev;
  * @td:		the TD in flight
  * @busy:	a TD is queued and not yet completed (under hc->lock)
  * @data_idx:	control: index of the data stage TRB, -1 if none
- * @data_len:	control: length of the data stage
  * @short_seen:	control: the data stage ended short
  * @comp_code:	completion code of the finished TD
  * @actual:	bytes the finished TD transferred
@@ -48,7 +47,6 @@ struct usbblk_ep {
 	struct usbblk_td td;
 	bool busy;
 	int data_idx;
-	u32 data_len;
 	bool short_seen;
 	u32 comp_code;
 	u32 actual;

@@ -3,6 +3,7 @@
  * Unit tests for drivers/usbblk/ring.c: cycle bits, link TRBs, capacity,
  * TD building (64 KiB splitting, TD Size), event ring consumption.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,6 +298,88 @@ TEST(event_ring_consumes_by_cycle)
 	EXPECT_FALSE(usbblk_evring_ready(&r));	/* old cycle-1 TRB is stale */
 	ev[0].w[3] = cpu_to_le32(FIELD_PREP(TRB_TYPE, TRB_TYPE_PORT_EV));
 	EXPECT_TRUE(usbblk_evring_ready(&r));
+}
+
+/* GET_DESCRIPTOR(device, 18): setup IN, data IN, status OUT, byte-exact. */
+TEST_F(ring, ctrl_td_in_with_data)
+{
+	struct usbblk_ring *r = &self->r;
+	u64 setup = usbblk_setup_packet(0x80, 6, 0x0100, 0, 18);
+	struct usbblk_td td;
+	int data_idx;
+
+	ASSERT_EQ(0, usbblk_ring_queue_ctrl_td(r, setup, 0xabc000, &td, &data_idx));
+	EXPECT_EQ(0x0012000001000680ULL, setup);
+	EXPECT_EQ(0, td.first);
+	EXPECT_EQ(1, data_idx);
+	EXPECT_EQ(2, td.last);
+	EXPECT_EQ(3, td.ntrbs);
+	EXPECT_EQ(18, td.len);
+	/* setup stage: the packet itself, 8 bytes, IDT, TRT = IN, cycle held back */
+	EXPECT_EQ(0x01000680, w(r, 0, 0));
+	EXPECT_EQ(0x00120000, w(r, 0, 1));
+	EXPECT_EQ(8, w(r, 0, 2));
+	EXPECT_EQ(TRB_TYPE_SETUP << 10 | TRB_IDT | 3u << 16, w(r, 0, 3));
+	/* data stage: the buffer, wLength, ISP, DIR IN */
+	EXPECT_EQ(0xabc000, w(r, 1, 0));
+	EXPECT_EQ(0, w(r, 1, 1));
+	EXPECT_EQ(18, w(r, 1, 2));
+	EXPECT_EQ(TRB_TYPE_DATA << 10 | TRB_ISP | TRB_DIR_IN | TRB_CYCLE, w(r, 1, 3));
+	/* status stage: the other way (OUT), IOC */
+	EXPECT_EQ(0, w(r, 2, 0));
+	EXPECT_EQ(0, w(r, 2, 2));
+	EXPECT_EQ(TRB_TYPE_STATUS << 10 | TRB_IOC | TRB_CYCLE, w(r, 2, 3));
+	usbblk_ring_commit(r, td.first);
+	EXPECT_EQ(TRB_CYCLE, w(r, 0, 3) & TRB_CYCLE);
+}
+
+/* SET_CONFIGURATION(1): no data stage, status IN, TRT = no data. */
+TEST_F(ring, ctrl_td_no_data)
+{
+	struct usbblk_ring *r = &self->r;
+	struct usbblk_td td;
+	int data_idx;
+
+	ASSERT_EQ(0, usbblk_ring_queue_ctrl_td(r, usbblk_setup_packet(0, 9, 1, 0, 0), 0xabc000,
+					       &td, &data_idx));
+	EXPECT_EQ(-1, data_idx);
+	EXPECT_EQ(1, td.last);
+	EXPECT_EQ(2, td.ntrbs);
+	EXPECT_EQ(0, td.len);
+	EXPECT_EQ(0x00010900, w(r, 0, 0));
+	EXPECT_EQ(0, w(r, 0, 1));
+	EXPECT_EQ(TRB_TYPE_SETUP << 10 | TRB_IDT, w(r, 0, 3));
+	EXPECT_EQ(TRB_TYPE_STATUS << 10 | TRB_IOC | TRB_DIR_IN | TRB_CYCLE, w(r, 1, 3));
+	EXPECT_EQ(2, r->enq);
+}
+
+/* An OUT data stage: TRT = OUT, data without DIR, status IN. */
+TEST_F(ring, ctrl_td_out_with_data)
+{
+	struct usbblk_ring *r = &self->r;
+	struct usbblk_td td;
+	int data_idx;
+
+	ASSERT_EQ(0, usbblk_ring_queue_ctrl_td(r, usbblk_setup_packet(0x21, 0xff, 0, 0, 4),
+					       0x1000, &td, &data_idx));
+	EXPECT_EQ(TRB_TYPE_SETUP << 10 | TRB_IDT | 2u << 16, w(r, 0, 3));
+	EXPECT_EQ(4, w(r, 1, 2));
+	EXPECT_EQ(TRB_TYPE_DATA << 10 | TRB_ISP | TRB_CYCLE, w(r, 1, 3));
+	EXPECT_EQ(TRB_TYPE_STATUS << 10 | TRB_IOC | TRB_DIR_IN | TRB_CYCLE, w(r, 2, 3));
+}
+
+/* No room for three TRBs: nothing written. */
+TEST_F(ring, ctrl_td_no_room)
+{
+	struct usbblk_ring *r = &self->r;
+	struct usbblk_td td;
+	int data_idx;
+
+	r->used = usbblk_ring_free(r) - 2 + r->used;
+	ASSERT_EQ(-ENOSPC, usbblk_ring_queue_ctrl_td(r, usbblk_setup_packet(0x80, 6, 0x100, 0, 8),
+						     0, &td, &data_idx));
+	EXPECT_EQ(0, r->enq);
+	EXPECT_EQ(0, w(r, 0, 3));
 }
 
 /* Named fields of an event, from words laid out as xHCI 6.4.2.1 has them. */
