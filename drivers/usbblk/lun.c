@@ -37,6 +37,7 @@
 
 #include "enum.h"
 #include "hc.h"
+#include "lun-sysfs.h"
 #include "lun.h"
 #include "msc.h"
 #include "xfer.h"
@@ -475,6 +476,7 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 	l->misc.fops = &usbblk_lun_fops;
 	l->misc.parent = dev;
 	l->misc.mode = 0600;
+	l->misc.groups = usbblk_lun_groups;
 	ret = misc_register(&l->misc);
 	if (ret)
 		goto err;
