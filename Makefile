@@ -203,6 +203,9 @@ install-progs:
 	@if [ -x $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl ]; then \
 		install -D -m 755 $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl $(DESTDIR)$(PREFIX)/bin/usbblkctl; \
 	else echo "install: no $(BUILD)/$(INSTALL_ARCH)/bin/usbblkctl (run make first)"; fi
+	@if [ -f $(BUILD)/man/usbblkctl.1 ]; then \
+		install -D -m 644 $(BUILD)/man/usbblkctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/usbblkctl.1; \
+	else echo "install: no $(BUILD)/man/usbblkctl.1 (run make man)"; fi
 
 # What DKMS builds from: Kbuild, dkms.conf and the module's sources.
 dkms-src:

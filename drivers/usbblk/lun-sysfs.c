@@ -94,11 +94,10 @@ static const struct attribute_group usbblk_lun_group = {
 	.attrs = usbblk_lun_attrs,
 };
 
-/**
- * usbblk_lun_groups - the attribute groups of a LUN's misc device
- *
- * lun.c sets &struct miscdevice.groups to this before misc_register(), so
- * the attributes exist when udev sees the node's "add" event.
+/*
+ * The attribute groups of a LUN's misc device: lun.c sets its
+ * miscdevice.groups to this before misc_register(), so the attributes
+ * exist when udev sees the node's "add" event.
  */
 const struct attribute_group *usbblk_lun_groups[] = {
 	&usbblk_lun_group,
