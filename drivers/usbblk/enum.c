@@ -37,7 +37,7 @@
 static unsigned int debounce_ms;
 module_param(debounce_ms, uint, 0644);
 MODULE_PARM_DESC(debounce_ms,
-		 "wait after a connect before resetting the port (USB 2.0 7.1.7.3 asks 100 ms of real hardware; 0 = none)");
+		 "wait after a connect before resetting the port (USB 2.0 7.1.7.3 asks 100 ms of real hardware; 0 = none). Default: 0");
 
 #define USBBLK_PORT_RESET_MS	500	/* bound for the reset / link training */
 #define USBBLK_ADDRESS_TRIES	2

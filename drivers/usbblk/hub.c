@@ -29,7 +29,7 @@
 static unsigned int hub_poll_ms;
 module_param(hub_poll_ms, uint, 0644);
 MODULE_PARM_DESC(hub_poll_ms,
-		 "also poll external hubs' ports every this many ms (0 = only for hubs without a status-change endpoint, every 500 ms)");
+		 "also poll external hubs' ports every this many ms (0 = only for hubs without a status-change endpoint, every 500 ms). Default: 0");
 
 #define HUB_RESET_MS	500
 #define HUB_POLL_MS	500	/* for hubs without a status-change endpoint */

@@ -45,12 +45,12 @@
 static unsigned int io_timeout_ms = 5000;
 module_param(io_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(io_timeout_ms,
-		 "default bound of each stage (CBW, data, CSW) of a SCSI command, ms (0 = 5000)");
+		 "default bound of each stage (CBW, data, CSW) of a SCSI command, ms (0 = 5000). Default: 5000");
 
 static unsigned int max_sectors = 240;
 module_param(max_sectors, uint, 0444);
 MODULE_PARM_DESC(max_sectors,
-		 "logical blocks per READ/WRITE command (some sticks fail larger ones; at most 256 KiB)");
+		 "logical blocks per READ/WRITE command (some sticks fail larger ones; at most 256 KiB). Default: 240");
 
 #define TUR_TRIES	10
 

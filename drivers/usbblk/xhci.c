@@ -328,7 +328,7 @@ void usbblk_xhci_ring_db(struct usbblk_hc *hc, unsigned int slot, unsigned int t
 static unsigned int imod_ns;
 module_param(imod_ns, uint, 0444);
 MODULE_PARM_DESC(imod_ns,
-		 "interrupt moderation interval in ns (0 = an interrupt per event, lowest latency)");
+		 "interrupt moderation interval in ns (0 = an interrupt per event, lowest latency). Default: 0");
 
 static void xhci_free_scratchpads(struct usbblk_hc *hc)
 {
