@@ -165,7 +165,7 @@ static void msc_free_bufs(struct usbblk_msc *msc)
 	struct device *dev = msc->udev->hc->dev;
 
 	if (msc->cbw)
-		dma_free_coherent(dev, 64, msc->cbw, msc->cbw_dma);
+		dma_free_coherent(dev, USBBLK_WRAP_BUF, msc->cbw, msc->cbw_dma);
 	if (msc->buf)
 		dma_free_coherent(dev, USBBLK_MSC_BUF, msc->buf, msc->buf_dma);
 	msc->cbw = NULL;
@@ -198,15 +198,15 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 	msc->in = in;
 	msc->out = out;
 	/* CBW and CSW share one small buffer: 31 bytes at 0, 13 at 32 */
-	msc->cbw = dma_alloc_coherent(dev, 64, &msc->cbw_dma, GFP_KERNEL);
+	msc->cbw = dma_alloc_coherent(dev, USBBLK_WRAP_BUF, &msc->cbw_dma, GFP_KERNEL);
 	msc->buf = dma_alloc_coherent(dev, USBBLK_MSC_BUF, &msc->buf_dma, GFP_KERNEL);
 	if (!msc->cbw || !msc->buf) {
 		msc_free_bufs(msc);
 		usbblk_msc_put(msc);
 		return ERR_PTR(-ENOMEM);
 	}
-	msc->csw = (void *)msc->cbw + 32;
-	msc->csw_dma = msc->cbw_dma + 32;
+	msc->csw = (void *)msc->cbw + USBBLK_CSW_OFFSET;
+	msc->csw_dma = msc->cbw_dma + USBBLK_CSW_OFFSET;
 	return msc;
 }
 

@@ -119,8 +119,7 @@ static struct usbblk_udev *udev_alloc(struct usbblk_hc *hc, struct usbblk_udev *
 	udev->in_ctx = dma_pool_zalloc(hc->ctx_pool, GFP_KERNEL, &udev->in_dma);
 	udev->out_ctx = dma_pool_zalloc(hc->ctx_pool, GFP_KERNEL, &udev->out_dma);
 	udev->ctrl_buf = dma_alloc_coherent(hc->dev, PAGE_SIZE, &udev->ctrl_dma, GFP_KERNEL);
-	if (!udev->in_ctx || !udev->out_ctx || !udev->ctrl_buf)
-		return udev;	/* udev_setup() reports -ENOMEM */
+	/* a missing buffer is reported by udev_setup(), as the device's error */
 	return udev;
 }
 
@@ -721,7 +720,7 @@ static struct usbblk_device_info *enum_snapshot(struct usbblk_hc *hc, u32 max, u
 	struct usbblk_udev *udev;
 	u32 n = 0;
 
-	max = min_t(u32, max, 256);	/* more devices than slots cannot exist */
+	max = min_t(u32, max, USBBLK_MAX_SLOTS);	/* more devices than slots cannot exist */
 	if (max) {
 		out = kcalloc(max, sizeof(*out), GFP_KERNEL);
 		if (!out)

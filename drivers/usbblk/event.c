@@ -105,8 +105,8 @@ irqreturn_t usbblk_event_thread(int irq, void *data)
 		usbblk_evring_advance(r);
 		n++;
 	}
-	/* ERDP with EHB (bit 3, RW1C) set: events up to here are handled */
-	lo_hi_writeq(usbblk_ring_dma(r, r->deq) | BIT(3), ir + XHCI_IR_ERDP);
+	/* ERDP with EHB set (RW1C): events up to here are handled */
+	lo_hi_writeq(usbblk_ring_dma(r, r->deq) | XHCI_ERDP_EHB, ir + XHCI_IR_ERDP);
 	if (!n)
 		dev_dbg(hc->dev, "interrupt without events\n");
 	return IRQ_HANDLED;

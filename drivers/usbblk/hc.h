@@ -46,6 +46,7 @@ struct usbblk_udev;
 #define USBBLK_RING_TRBS	256	/* one 4 KiB segment */
 #define USBBLK_EVENT_TRBS	256
 #define USBBLK_MAX_SLOTS	256	/* slot IDs are 8 bits */
+#define USBBLK_ERST_BYTES	64	/* one 16-byte entry, 64-byte aligned (6.5) */
 
 /**
  * struct usbblk_hc - one xHCI controller driven by usbblk

@@ -42,7 +42,9 @@
 #include "msc.h"
 #include "xfer.h"
 
-static unsigned int io_timeout_ms = 5000;
+#define LUN_DEFAULT_TIMEOUT_MS	5000
+
+static unsigned int io_timeout_ms = LUN_DEFAULT_TIMEOUT_MS;
 module_param(io_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(io_timeout_ms,
 		 "default bound of each stage (CBW, data, CSW) of a SCSI command, ms (0 = 5000). Default: 5000");
@@ -74,7 +76,7 @@ static void lun_put(struct usbblk_lun *lun)
 /* A caller's bound, or the module's default (0 there too means 5 s). */
 static unsigned int lun_timeout(unsigned int ms)
 {
-	return ms ?: READ_ONCE(io_timeout_ms) ?: 5000;
+	return ms ?: READ_ONCE(io_timeout_ms) ?: LUN_DEFAULT_TIMEOUT_MS;
 }
 
 static u32 lun_dma_alignment(void)

@@ -16,6 +16,8 @@
 
 #define USBBLK_MAX_LUNS		16
 #define USBBLK_MSC_BUF		256	/* INQUIRY, sense, capacity, mode data */
+#define USBBLK_WRAP_BUF		64	/* the CBW (31 bytes) at 0, the CSW (13) at 32 */
+#define USBBLK_CSW_OFFSET	32
 
 struct usbblk_ep;
 struct usbblk_lun;

@@ -95,6 +95,7 @@
 #define XHCI_IR_ERSTSZ		0x08	/* 5.5.2.3.1 */
 #define XHCI_IR_ERSTBA		0x10	/* 5.5.2.3.2, 64 bits */
 #define XHCI_IR_ERDP		0x18	/* 5.5.2.3.3, 64 bits */
+#define   XHCI_ERDP_EHB		BIT(3)	/* event handler busy, RW1C */
 
 /* 7 xHCI Extended Capabilities: the header word of each */
 #define XHCI_XCAP_ID		GENMASK(7, 0)

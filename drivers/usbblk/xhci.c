@@ -387,7 +387,7 @@ static void xhci_free_mem(struct usbblk_hc *hc)
 {
 	xhci_free_scratchpads(hc);
 	if (hc->erst)
-		dma_free_coherent(hc->dev, 64, hc->erst, hc->erst_dma);
+		dma_free_coherent(hc->dev, USBBLK_ERST_BYTES, hc->erst, hc->erst_dma);
 	if (hc->ev_ring.trbs)
 		dma_free_coherent(hc->dev, USBBLK_EVENT_TRBS * USBBLK_TRB_SIZE,
 				  hc->ev_ring.trbs, hc->ev_ring.dma);
@@ -440,7 +440,7 @@ static int xhci_alloc_mem(struct usbblk_hc *hc)
 		goto err;
 	usbblk_ring_init(&hc->ev_ring, trbs, dma, USBBLK_EVENT_TRBS, false);
 
-	hc->erst = dma_alloc_coherent(hc->dev, 64, &hc->erst_dma, GFP_KERNEL);
+	hc->erst = dma_alloc_coherent(hc->dev, USBBLK_ERST_BYTES, &hc->erst_dma, GFP_KERNEL);
 	if (!hc->erst)
 		goto err;
 	/* one segment: base address, then size in word 2 */
