@@ -11,6 +11,7 @@
 #include <linux/bitfield.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/iopoll.h>
+#include <linux/ktime.h>
 
 #include "cmd.h"
 #include "enum.h"
@@ -112,6 +113,7 @@ void usbblk_cmd_complete(struct usbblk_hc *hc, u64 ptr, u32 code, u8 slot)
 		q->code = code;
 		q->slot = slot;
 		q->pending = 0;
+		q->event_ns = ktime_get_ns();
 		complete(&q->done);
 	} else {
 		dev_dbg(hc->dev, "stray command completion %#llx code %u\n", ptr, code);
@@ -119,20 +121,13 @@ void usbblk_cmd_complete(struct usbblk_hc *hc, u64 ptr, u32 code, u8 slot)
 	spin_unlock(&hc->lock);
 }
 
-/**
- * usbblk_cmd() - run one command and wait for its completion
- * @hc:		the controller
- * @param:	words 0-1 of the command TRB
- * @control:	word 3 without the cycle bit (type, slot, flags)
- * @slot_out:	if not NULL, the slot ID the completion event carried
- *
- * Sleeps; not killable (commands are short and must finish to keep the
- * controller's state and ours in step), bounded by USBBLK_CMD_TIMEOUT_MS.
- *
- * Return: 0, -ETIMEDOUT (the command was aborted), -ENODEV (controller
- * gone) or the completion code as an errno (usbblk_comp_errno()).
+/*
+ * Run one command and wait for it (usbblk_cmd()); with @t, note when the
+ * doorbell was rung, when the event thread saw the completion and when
+ * the caller ran again.
  */
-int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
+static int cmd_run(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out,
+		   struct usbblk_cmd_times *t)
 {
 	unsigned int idx;
 	u32 code;
@@ -151,6 +146,8 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 	spin_unlock(&hc->lock);
 	usbblk_ring_commit(&hc->cmd.ring, idx);
 	trace_usbblk_cmd(&hc->cmd.ring.trbs[idx], FIELD_GET(TRB_TYPE, control));
+	if (t)
+		t->doorbell_ns = ktime_get_ns();
 	usbblk_xhci_ring_db(hc, 0, 0);
 
 	if (!wait_for_completion_timeout(&hc->cmd.done,
@@ -174,6 +171,10 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 			ret = -ETIMEDOUT;
 		}
 	} else {
+		if (t) {
+			t->caller_ns = ktime_get_ns();
+			t->event_ns = hc->cmd.event_ns;
+		}
 		code = hc->cmd.code;
 		if (slot_out)
 			*slot_out = hc->cmd.slot;
@@ -187,6 +188,39 @@ int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
 	usbblk_ring_set_deq(&hc->cmd.ring, hc->cmd.ring.enq);
 	mutex_unlock(&hc->cmd.mutex);
 	return ret;
+}
+
+/**
+ * usbblk_cmd() - run one command and wait for its completion
+ * @hc:		the controller
+ * @param:	words 0-1 of the command TRB
+ * @control:	word 3 without the cycle bit (type, slot, flags)
+ * @slot_out:	if not NULL, the slot ID the completion event carried
+ *
+ * Sleeps; not killable (commands are short and must finish to keep the
+ * controller's state and ours in step), bounded by USBBLK_CMD_TIMEOUT_MS.
+ *
+ * Return: 0, -ETIMEDOUT (the command was aborted), -ENODEV (controller
+ * gone) or the completion code as an errno (usbblk_comp_errno()).
+ */
+int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out)
+{
+	return cmd_run(hc, param, control, slot_out, NULL);
+}
+
+/**
+ * usbblk_cmd_timed() - run a command without parameters and time it
+ * @hc:		the controller
+ * @control:	word 3 without the cycle bit
+ * @t:		filled with the doorbell, event and wake-up times on success
+ *
+ * As usbblk_cmd(); the No Op floor (floor.c) uses it.
+ *
+ * Return: as usbblk_cmd().
+ */
+int usbblk_cmd_timed(struct usbblk_hc *hc, u32 control, struct usbblk_cmd_times *t)
+{
+	return cmd_run(hc, 0, control, NULL, t);
 }
 
 /**

@@ -29,6 +29,7 @@ struct usbblk_ep;
  *		0 when none (under hc->lock)
  * @code:	its completion code (under hc->lock)
  * @slot:	the slot ID its completion event carried (under hc->lock)
+ * @event_ns:	when the event thread handled it (under hc->lock)
  * @done:	completed by usbblk_cmd_complete()
  */
 struct usbblk_cmdq {
@@ -37,13 +38,27 @@ struct usbblk_cmdq {
 	dma_addr_t pending;
 	u32 code;
 	u8 slot;
+	u64 event_ns;
 	struct completion done;
+};
+
+/**
+ * struct usbblk_cmd_times - when a command's round trip passed each point
+ * @doorbell_ns:	the doorbell was rung (ktime_get_ns())
+ * @event_ns:		the event thread handled its completion event
+ * @caller_ns:		the caller ran again
+ */
+struct usbblk_cmd_times {
+	u64 doorbell_ns;
+	u64 event_ns;
+	u64 caller_ns;
 };
 
 void usbblk_cmd_init(struct usbblk_cmdq *q);
 int usbblk_comp_errno(u32 code);
 void usbblk_cmd_complete(struct usbblk_hc *hc, u64 ptr, u32 code, u8 slot);
 int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out);
+int usbblk_cmd_timed(struct usbblk_hc *hc, u32 control, struct usbblk_cmd_times *t);
 int usbblk_cmd_enable_slot(struct usbblk_hc *hc, u8 *slot_id);
 int usbblk_cmd_disable_slot(struct usbblk_hc *hc, u8 slot_id);
 int usbblk_cmd_address_device(struct usbblk_hc *hc, struct usbblk_udev *udev, bool bsr);

@@ -17,6 +17,7 @@
 #include "class.h"
 #include "ctl.h"
 #include "enum.h"
+#include "floor.h"
 #include "hc.h"
 #include "hub.h"
 #include "msc.h"
@@ -129,6 +130,7 @@ static void usbblk_debugfs_add(struct usbblk_hc *hc)
 	rs->base = hc->regs;
 	hc->debugfs = debugfs_create_dir(dev_name(hc->dev), usbblk_debugfs_root);
 	debugfs_create_regset32("regs", 0400, hc->debugfs, rs);
+	usbblk_floor_debugfs_add(hc);
 }
 
 /*
