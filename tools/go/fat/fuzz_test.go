@@ -4,20 +4,58 @@ package fat
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"math/rand"
 	"os"
+	"runtime"
 	"testing"
 )
 
-// fuzzDevice is the device a fuzz input is put on: its first bytes are
-// the input, the rest zeros.
+// fuzzDevice is the size of the device a fuzz input is put on: its first
+// bytes are the input, the rest zeros.
 const fuzzDevice = 1 << 20
+
+// zeroTail is a device of fuzzDevice bytes that holds the input and reads
+// as zeros past it (without a megabyte per input to allocate and clear).
+type zeroTail []byte
+
+func (z zeroTail) ReadAt(b []byte, off int64) (int, error) {
+	if off < 0 || off >= fuzzDevice {
+		return 0, io.EOF
+	}
+	n := len(b)
+	if int64(n) > fuzzDevice-off {
+		n = int(fuzzDevice - off)
+	}
+	k := 0
+	if off < int64(len(z)) {
+		k = copy(b[:n], z[off:])
+	}
+	for i := k; i < n; i++ {
+		b[i] = 0
+	}
+	if n < len(b) {
+		return n, io.EOF
+	}
+	return n, nil
+}
 
 // FuzzParse: hostile images never panic, never loop and never allocate
 // beyond what the (small) volume can hold; whatever opens can be walked,
 // read, checked and counted.  Seeds: a FAT12 volume made by mkfs.vfat and
-// filled by mtools, an empty exFAT volume made by mkfs.exfat, a
-// partitioned FAT16 one.
+// filled by mtools, an exFAT volume made by mkfs.exfat with a directory
+// and a file this package wrote.
 func FuzzParse(f *testing.F) {
+	for _, b := range fuzzSeeds(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) { fuzzOne(in) })
+}
+
+// fuzzSeeds are FuzzParse's seed inputs.
+func fuzzSeeds(f testing.TB) [][]byte {
+	var seeds [][]byte
 	// small inputs (the fuzzer is slow with large ones): a FAT12 volume
 	// with a one-sector root directory, the first 16 KiB of it
 	img := makeFAT(f, fatSpec{name: "tiny", size: 64 << 10, mkfs: []string{"-F", "12", "-r", "16"}}, false)
@@ -32,7 +70,7 @@ func FuzzParse(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(b[:16<<10])
+	seeds = append(seeds, b[:16<<10])
 	// an exFAT volume (metadata in its first 32 KiB) with a directory
 	// and a file written by this package
 	ex := makeExFAT(f, 1<<20, []string{"-b", "4K", "-c", "4K"})
@@ -54,21 +92,34 @@ func FuzzParse(f *testing.F) {
 	if b, err = os.ReadFile(ex.path); err != nil {
 		f.Fatal(err)
 	}
-	f.Add(bytes.TrimRight(b[:48<<10], "\x00"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) > fuzzDevice {
-			in = in[:fuzzDevice]
-		}
-		dev := make([]byte, fuzzDevice)
-		copy(dev, in)
-		fsys, err := Open(bytes.NewReader(dev), fuzzDevice, &Options{CacheBlocks: 16})
-		if err != nil {
-			return
-		}
-		_ = fsys.Check()
-		_, _ = fsys.Statfs()
-		fuzzWalk(fsys, ".", 0)
-	})
+	return append(seeds, bytes.TrimRight(b[:48<<10], "\x00"))
+}
+
+// fuzzOne is one fuzz input's work: open, check, count, walk and read.
+func fuzzOne(in []byte) {
+	if len(in) > fuzzDevice {
+		in = in[:fuzzDevice]
+	}
+	fsys, err := Open(zeroTail(in), fuzzDevice, &Options{CacheBlocks: 16})
+	if err != nil {
+		return
+	}
+	_ = fsys.Check()
+	_, _ = fsys.Statfs()
+	fuzzWalk(fsys, ".", 0)
+}
+
+// BenchmarkFuzzOne is one FuzzParse input's cost on each seed: the time
+// and the bytes allocated per input bound how fast the fuzzer can go.
+func BenchmarkFuzzOne(b *testing.B) {
+	for i, in := range fuzzSeeds(b) {
+		b.Run(fmt.Sprintf("seed%d", i), func(b *testing.B) {
+			b.ReportAllocs()
+			for n := 0; n < b.N; n++ {
+				fuzzOne(in)
+			}
+		})
+	}
 }
 
 func fuzzWalk(fsys *FS, p string, depth int) {
@@ -93,4 +144,45 @@ func fuzzWalk(fsys *FS, p string, depth int) {
 			_, _ = fsys.ReadFile(q)
 		}
 	}
+}
+
+// TestFuzzAllocBound: a hostile image allocates at most a few times the
+// device it is on.  Inputs: the seeds with their boot sectors, FATs and
+// directories mutated (random bytes, and the values that make sizes and
+// counts large: 0, 0xFF.., powers of two), each the work of one fuzz
+// input, its allocation measured.
+func TestFuzzAllocBound(t *testing.T) {
+	const limit = 4 * fuzzDevice
+	seeds := fuzzSeeds(t)
+	rng := rand.New(rand.NewSource(12))
+	special := []byte{0, 0xFF, 0x80, 0x7F, 1, 2, 0x10, 0x40}
+	var ms runtime.MemStats
+	worst := uint64(0)
+	for n := 0; n < 300; n++ {
+		in := append([]byte(nil), seeds[n%len(seeds)]...)
+		for k := 1 + rng.Intn(6); k > 0; k-- {
+			// mostly the first 8 KiB: the boot sector, FSInfo, the FAT
+			i := rng.Intn(8 << 10)
+			if rng.Intn(4) == 0 || i >= len(in) {
+				i = rng.Intn(len(in))
+			}
+			if rng.Intn(2) == 0 {
+				in[i] = special[rng.Intn(len(special))]
+			} else {
+				in[i] = byte(rng.Intn(256))
+			}
+		}
+		runtime.ReadMemStats(&ms)
+		before := ms.TotalAlloc
+		fuzzOne(in)
+		runtime.ReadMemStats(&ms)
+		a := ms.TotalAlloc - before
+		if a > worst {
+			worst = a
+		}
+		if a > limit {
+			t.Errorf("input %d allocated %d bytes (limit %d)", n, a, limit)
+		}
+	}
+	t.Logf("300 mutated images: at most %d bytes allocated for one", worst)
 }
