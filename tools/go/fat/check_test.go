@@ -3,8 +3,10 @@
 package fat
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -131,4 +133,83 @@ func firstLines(s string, n int) string {
 		l = l[:n]
 	}
 	return strings.Join(l, " | ")
+}
+
+// exFAT's checksums and bitmap: each damage is made on a mkfs.exfat image
+// with files this package wrote, fsck.exfat -n must object to it, and
+// Open (boot region, up-case table) or Check (entry sets, bitmap) must
+// report it as a CorruptError of the right kind.
+func TestExFATDamage(t *testing.T) {
+	cases := []struct {
+		kind   string
+		atOpen bool
+		damage func(d *damager)
+	}{
+		{BadChecksum, true, func(d *damager) { d.poke(200, []byte{0x5A}) }}, // boot code: in the sum
+		{BadChecksum, true, func(d *damager) {
+			var b [2]byte
+			if _, err := d.file.ReadAt(b[:], d.fsys.base+d.fsys.clusterOff(d.fsys.upcaseCluster)+2*'a'); err != nil {
+				d.t.Fatal(err)
+			}
+			b[0] ^= 0x01
+			d.poke(d.fsys.clusterOff(d.fsys.upcaseCluster)+2*'a', b[:])
+		}},
+		{BadChecksum, false, func(d *damager) {
+			n := d.node("D/a long file name.txt")
+			off, err := d.fsys.entryOff(n.parent, n.slot+2) // the first name entry
+			if err != nil {
+				d.t.Fatal(err)
+			}
+			d.poke(off+2, []byte{'Q'})
+		}},
+		{BadBitmap, false, func(d *damager) {
+			c := d.node("D/a long file name.txt").first - 2
+			var b [1]byte
+			off := d.fsys.clusterOff(d.fsys.bitmapCluster) + int64(c/8)
+			if _, err := d.file.ReadAt(b[:], d.fsys.base+off); err != nil {
+				d.t.Fatal(err)
+			}
+			b[0] &^= 1 << (c % 8)
+			d.poke(off, b[:])
+		}},
+	}
+	for i, c := range cases {
+		c := c
+		t.Run(fmt.Sprintf("%d-%s", i, strings.ReplaceAll(c.kind, " ", "-")), func(t *testing.T) {
+			img := makeExFAT(t, 8<<20, nil)
+			fsys, file := openImage(t, img, nil)
+			if err := fsys.Mkdir("D"); err != nil {
+				t.Fatal(err)
+			}
+			if err := fsys.WriteFile("D/a long file name.txt", bytes.Repeat([]byte("x"), 10000)); err != nil {
+				t.Fatal(err)
+			}
+			if err := fsys.Check(); err != nil {
+				t.Fatalf("fresh image: %v", err)
+			}
+			c.damage(&damager{t, fsys, file})
+			if out, err := runQuiet("fsck.exfat", "-n", img.path); err == nil {
+				t.Fatalf("fsck.exfat -n is content with the damage:\n%s", out)
+			} else {
+				t.Logf("fsck.exfat -n (%v): %s", err, firstLines(out, 4))
+			}
+			f, err := os.Open(img.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			st, _ := f.Stat()
+			fsys, err = Open(f, st.Size(), nil)
+			if !c.atOpen {
+				if err != nil {
+					t.Fatalf("open: %v", err)
+				}
+				err = fsys.Check()
+			}
+			if !errors.Is(err, ErrCorrupt) || !errors.Is(err, &CorruptError{Kind: c.kind}) {
+				t.Fatalf("got %v, want a %q problem", err, c.kind)
+			}
+			t.Logf("%v", err)
+		})
+	}
 }

@@ -61,8 +61,15 @@ func (e *CorruptError) Error() string {
 	return b.String()
 }
 
-// Is makes every CorruptError match ErrCorrupt.
-func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+// Is makes every CorruptError match ErrCorrupt, and a *CorruptError
+// target of the same Kind (errors.Is(err, &fat.CorruptError{Kind:
+// fat.BadChecksum})), as a CheckError does.
+func (e *CorruptError) Is(target error) bool {
+	if t, ok := target.(*CorruptError); ok {
+		return t.Kind == e.Kind
+	}
+	return target == ErrCorrupt
+}
 
 func corrupt(kind, path string, cl uint32, format string, a ...interface{}) *CorruptError {
 	return &CorruptError{Kind: kind, Path: path, Cluster: cl, Detail: fmt.Sprintf(format, a...)}

@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"math/rand"
 	"os/exec"
+	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // writeScript does every kind of write on fsys and returns what the tree
@@ -150,8 +152,8 @@ func TestWriteFAT(t *testing.T) {
 	}
 }
 
-// Writes on exFAT made by mkfs.exfat: fsck.exfat -n is clean, our reader
-// and Check agree.
+// Writes on exFAT made by mkfs.exfat: fsck.exfat -n is clean, our reader,
+// Check and testing/fstest agree.
 func TestWriteExFAT(t *testing.T) {
 	for _, opts := range [][]string{nil, {"-c", "4K"}} {
 		img := makeExFAT(t, 64<<20, opts)
@@ -164,6 +166,14 @@ func TestWriteExFAT(t *testing.T) {
 		}
 		fsys2, _ := openImage(t, img, nil)
 		compareWant(t, fsys2, want)
+		var names []string
+		for p := range want {
+			names = append(names, p)
+		}
+		sort.Strings(names)
+		if err := fstest.TestFS(fsys2, names...); err != nil {
+			t.Errorf("fstest: %v", err)
+		}
 		if out, err := exec.Command("fsck.exfat", "-n", img.path).CombinedOutput(); err != nil {
 			t.Fatalf("fsck.exfat -n: %v\n%s", err, out)
 		} else {
