@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -170,6 +171,86 @@ TEST_F(lun, out_of_range_erange)
 		EXPECT_EQ(-ERANGE, rd(self->h, 1, self->buf, 0xffffffff, 0));
 	/* the device is still fine */
 	EXPECT_EQ(0, rd(self->h, 0, self->buf, 1, 0));
+}
+
+/* Open the file NAME of the LUN's stats/ directory in sysfs. */
+static FILE *lun_stat_open(const char *name)
+{
+	char real[PATH_MAX], path[PATH_MAX + 64];
+	const char *node;
+
+	if (!realpath(lun_node(), real))
+		return NULL;
+	node = strrchr(real, '/');
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/stats/%s", node + 1, name);
+	return fopen(path, "r");
+}
+
+/* A counter of the LUN's stats/ directory, or -1. */
+static long long lun_stat(const char *name)
+{
+	char val[64];
+	long long v = -1;
+	FILE *f = lun_stat_open(name);
+
+	if (!f)
+		return -1;
+	if (fgets(val, sizeof(val), f))
+		v = strtoll(val, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Sum of the latency histogram's counts, or -1. */
+static long long lun_lat_total(void)
+{
+	char line[1024], *p, *end;
+	long long sum = 0;
+	int n = 0;
+	FILE *f = lun_stat_open("latency_us");
+
+	if (!f || !fgets(line, sizeof(line), f)) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	for (p = line; ; p = end, n++) {
+		long long v = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		sum += v;
+	}
+	return n == 24 ? sum : -1;
+}
+
+TEST_F(lun, stats_count_requests)
+{
+	long long r0 = lun_stat("reads"), b0 = lun_stat("read_bytes");
+	long long w0 = lun_stat("writes"), wb0 = lun_stat("write_bytes");
+	long long e0 = lun_stat("errors"), t0 = lun_stat("timeouts"), l0 = lun_lat_total();
+	unsigned int i;
+
+	ASSERT_LE(0, r0);
+	ASSERT_LE(0, b0);
+	ASSERT_LE(0, e0);
+	ASSERT_LE(0, l0);
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, rd(self->h, i * 3, self->buf, 3, 0));
+	EXPECT_EQ(-ERANGE, rd(self->h, self->cap, self->buf, 1, 0));
+	EXPECT_EQ(r0 + 5, lun_stat("reads"));
+	EXPECT_EQ(b0 + 5 * 3 * (long long)self->bs, lun_stat("read_bytes"));
+	EXPECT_EQ(e0 + 1, lun_stat("errors"));
+	EXPECT_EQ(t0, lun_stat("timeouts"));
+	EXPECT_EQ(w0, lun_stat("writes"));
+	EXPECT_EQ(wb0, lun_stat("write_bytes"));
+	/* every read and write request, failed or not, is in the histogram */
+	EXPECT_EQ(l0 + 6, lun_lat_total());
+	EXPECT_LE(0, lun_stat("resets"));
+	ksft_print_msg("stats: reads %lld read_bytes %lld errors %lld resets %lld\n",
+		       lun_stat("reads"), lun_stat("read_bytes"), lun_stat("errors"),
+		       lun_stat("resets"));
 }
 
 TEST_F(lun, bad_arguments_einval)

@@ -51,6 +51,7 @@ static int bot_reset_recovery(struct usbblk_msc *msc)
 	if (udev->gone)
 		return -ENODEV;
 	dev_dbg(udev->hc->dev, "slot %u: Bulk-Only reset recovery\n", udev->slot_id);
+	WRITE_ONCE(msc->resets, msc->resets + 1);
 	ret = usbblk_control(udev, USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
 			     US_BULK_RESET_REQUEST, 0, udev->cfg.if_number, NULL, 0,
 			     USBBLK_CTRL_TIMEOUT_MS);

@@ -28,6 +28,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
@@ -253,7 +254,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	struct usbblk_io io;
 	unsigned int timeout;
 	unsigned long ubuf;
-	u64 bytes;
+	u64 bytes = 0, start;
 	int ret;
 
 	if (copy_from_user(&io, argp, sizeof(io)))
@@ -272,6 +273,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
+	start = ktime_get_ns();
 	ret = -ENODEV;
 	if (lun->gone)
 		goto out;
@@ -298,6 +300,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 			ret = -EINTR;
 	}
 out:
+	usbblk_lun_account(lun, write, ret ? 0 : bytes, ktime_get_ns() - start, ret);
 	mutex_unlock(&lun->lock);
 	return ret;
 }
@@ -315,6 +318,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 	ret = lun->gone ? -ENODEV :
 	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
 		       lun_timeout(0), &residue, NULL);
+	usbblk_lun_account(lun, false, 0, 0, ret);
 	mutex_unlock(&lun->lock);
 	return ret;
 }

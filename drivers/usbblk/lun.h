@@ -25,6 +25,31 @@
 
 struct usbblk_msc;
 
+/* latency buckets: 0 is < 1 us, i is [2^(i-1), 2^i) us, the last one the rest */
+#define USBBLK_LAT_BUCKETS	24
+
+/**
+ * struct usbblk_lun_stats - what a LUN's callers asked and got
+ * @ios:	READ_SECTOR [0] and WRITE_SECTOR [1] requests that succeeded
+ * @bytes:	bytes they moved, reads [0] and writes [1]
+ * @errors:	requests (of any ioctl, after its arguments were checked)
+ *		that failed
+ * @timeouts:	of those, the ones that failed with -ETIMEDOUT
+ * @lat_hist:	READ/WRITE_SECTOR time from the lock taken to the answer, in
+ *		log2 microsecond buckets (USBBLK_LAT_BUCKETS)
+ *
+ * Written by the LUN's caller under the LUN's lock (usbblk_lun_account());
+ * read by sysfs without it, one READ_ONCE() per counter: each value is
+ * whole, the set is not a snapshot.
+ */
+struct usbblk_lun_stats {
+	u64 ios[2];
+	u64 bytes[2];
+	u64 errors;
+	u64 timeouts;
+	u64 lat_hist[USBBLK_LAT_BUCKETS];
+};
+
 /**
  * struct usbblk_lun - one LUN and its device node
  * @ref:	lifetime: the device and every open file hold one
@@ -43,6 +68,7 @@ struct usbblk_msc;
  * @sense:	the last failed command's sense (under @lock)
  * @pages:	pinned pages of the piece in flight (under @lock)
  * @segs:	their DMA segments (under @lock)
+ * @stats:	counters and the latency histogram (written under @lock)
  */
 struct usbblk_lun {
 	struct kref ref;
@@ -61,6 +87,7 @@ struct usbblk_lun {
 	struct usbblk_sense sense;
 	struct page *pages[USBBLK_MAX_PAGES];
 	struct usbblk_seg segs[USBBLK_MAX_PAGES];
+	struct usbblk_lun_stats stats;
 };
 
 struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun);

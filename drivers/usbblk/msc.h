@@ -32,6 +32,7 @@ struct usbblk_udev;
  * @lock:	one BOT command at a time, for all LUNs (BOT is sequential)
  * @gone:	detached: no more commands (under @lock)
  * @tag:	tag of the last CBW
+ * @resets:	Bulk-Only reset recoveries so far (under @lock; sysfs reads it)
  * @cbw:	DMA buffer for the CBW ...
  * @cbw_dma:	... its bus address
  * @csw:	DMA buffer for the CSW ...
@@ -49,6 +50,7 @@ struct usbblk_msc {
 	struct mutex lock;		/* see @lock above */
 	bool gone;
 	u32 tag;
+	u32 resets;
 	struct bulk_cb_wrap *cbw;
 	dma_addr_t cbw_dma;
 	struct bulk_cs_wrap *csw;

@@ -760,6 +760,16 @@ static void cmd_stats(const char *stack)
 		dump_tree(stack, path, 0);
 	}
 	closedir(dh);
+	/* the LUNs' statistics (drivers/usbblk/lun-sysfs.c) */
+	dh = opendir("/sys/class/misc");
+	while (dh && (d = readdir(dh))) {
+		if (strncmp(d->d_name, "usbblk", 6) || !strncmp(d->d_name, "usbblk-hc", 9))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/misc/%.100s/stats", d->d_name);
+		dump_tree(stack, path, 0);
+	}
+	if (dh)
+		closedir(dh);
 	fflush(stdout);
 }
 
