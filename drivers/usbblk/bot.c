@@ -48,7 +48,7 @@ static int bot_reset_recovery(struct usbblk_msc *msc)
 	struct usbblk_udev *udev = msc->udev;
 	int ret;
 
-	if (udev->gone)
+	if (usbblk_udev_gone(udev))
 		return -ENODEV;
 	dev_dbg(udev->hc->dev, "slot %u: Bulk-Only reset recovery\n", udev->slot_id);
 	WRITE_ONCE(msc->resets, msc->resets + 1);
@@ -106,8 +106,9 @@ int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned i
 	u32 got, tag = ++msc->tag;
 	int ret;
 
+	lockdep_assert_held(&msc->lock);
 	*residue = len;
-	if (msc->gone || msc->udev->gone)
+	if (msc->gone || usbblk_udev_gone(msc->udev))
 		return -ENODEV;
 	usbblk_cbw_fill(msc->cbw, tag, len, in, lun, cdb, cdb_len);
 	ret = usbblk_bulk(msc->out, &cbw, 1, timeout_ms, &got);
@@ -132,7 +133,7 @@ int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned i
 		msc->udev->slot_id);
 	ret = -EIO;
 recover:
-	if (ret != -ENODEV && !msc->udev->gone)
+	if (ret != -ENODEV && !usbblk_udev_gone(msc->udev))
 		bot_reset_recovery(msc);
 	/* what callers can act on; anything else the transport said is EIO */
 	if (ret != -ETIMEDOUT && ret != -EINTR && ret != -ENODEV && ret != -ENOMEM)
@@ -189,6 +190,7 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 	struct device *dev = udev->hc->dev;
 	struct usbblk_msc *msc;
 
+	lockdep_assert_held(&udev->hc->enum_lock);
 	msc = kzalloc(sizeof(*msc), GFP_KERNEL);
 	if (!msc)
 		return ERR_PTR(-ENOMEM);

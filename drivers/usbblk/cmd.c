@@ -133,6 +133,7 @@ static int cmd_run(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out,
 	u32 code;
 	int ret;
 
+	might_sleep();
 	mutex_lock(&hc->cmd.mutex);
 	if (!hc->running || !usbblk_ring_free(&hc->cmd.ring)) {
 		mutex_unlock(&hc->cmd.mutex);
@@ -197,8 +198,10 @@ static int cmd_run(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out,
  * @control:	word 3 without the cycle bit (type, slot, flags)
  * @slot_out:	if not NULL, the slot ID the completion event carried
  *
- * Sleeps; not killable (commands are short and must finish to keep the
+ * Not killable (commands are short and must finish to keep the
  * controller's state and ours in step), bounded by USBBLK_CMD_TIMEOUT_MS.
+ *
+ * Context: process context (the port work, an ioctl); sleeps.
  *
  * Return: 0, -ETIMEDOUT (the command was aborted), -ENODEV (controller
  * gone) or the completion code as an errno (usbblk_comp_errno()).

@@ -133,6 +133,23 @@ static void usbblk_debugfs_add(struct usbblk_hc *hc)
 	usbblk_floor_debugfs_add(hc);
 }
 
+/**
+ * usbblk_hc_mark_gone() - files get -ENODEV from now on
+ * @hc: the controller
+ *
+ * Waits for the files inside a call (they hold @hc->gone_lock for
+ * reading), then sets @hc->gone.
+ *
+ * Context: process context; sleeps.
+ */
+void usbblk_hc_mark_gone(struct usbblk_hc *hc)
+{
+	might_sleep();
+	down_write(&hc->gone_lock);
+	WRITE_ONCE(hc->gone, true);
+	up_write(&hc->gone_lock);
+}
+
 /*
  * Take a started controller down, @gone set: devices first (their slots
  * disabled, transfers failed), then the controller, its IRQ, its work and
@@ -204,9 +221,7 @@ int usbblk_hc_probe(struct usbblk_hc *hc)
 	ret = usbblk_ctl_register(hc);
 	if (ret) {
 		/* port work may already run (a port event): the full way down */
-		down_write(&hc->gone_lock);
-		hc->gone = true;
-		up_write(&hc->gone_lock);
+		usbblk_hc_mark_gone(hc);
 		hc_shutdown(hc);
 		return ret;
 	}
@@ -236,9 +251,7 @@ err_wq:
 void usbblk_hc_remove(struct usbblk_hc *hc)
 {
 	usbblk_ctl_unregister(hc);
-	down_write(&hc->gone_lock);
-	hc->gone = true;
-	up_write(&hc->gone_lock);
+	usbblk_hc_mark_gone(hc);
 
 	debugfs_remove_recursive(hc->debugfs);
 	hc_shutdown(hc);

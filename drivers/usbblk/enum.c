@@ -458,9 +458,11 @@ static void path_str(const struct usbblk_device_info *info, char *buf, size_t si
  * @speed:	its speed (enum usb_device_speed)
  * @connect_ns:	when its connect event came
  *
- * Called from the port work with hc->enum_lock held.  A device that
- * fails stays listed with state USBBLK_DEV_FAILED and its error, so
- * ENUMERATE can say why; it is removed at detach like any other.
+ * A device that fails stays listed with state USBBLK_DEV_FAILED and its
+ * error, so ENUMERATE can say why; it is removed at detach like any other.
+ *
+ * Context: the port work, hc->enum_lock held; sleeps (commands, control
+ * transfers).
  *
  * Return: the device (listed in hc->devices), or NULL without memory.
  */
@@ -473,6 +475,8 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 	char path[24];
 	int ret;
 
+	lockdep_assert_held(&hc->enum_lock);
+	might_sleep();
 	if (!udev)
 		return NULL;
 	info = &udev->info;
@@ -509,23 +513,28 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 
 /**
  * usbblk_udev_disconnect() - tear down a device that left (and its children)
- * @udev: the device; hc->enum_lock held
+ * @udev: the device
  *
  * New transfers are refused at once; the slot is disabled, so the
  * controller stops touching the device's memory; transfers in flight are
  * failed with -ENODEV and waited for; then the memory is freed and the
  * device leaves the list.  Its last reference frees the object.
+ *
+ * Context: the port work or controller removal, hc->enum_lock held;
+ * sleeps (commands, waiting for transfers to leave).
  */
 void usbblk_udev_disconnect(struct usbblk_udev *udev)
 {
 	struct usbblk_hc *hc = udev->hc;
 	char path[24];
 
+	lockdep_assert_held(&hc->enum_lock);
+	might_sleep();
 	if (udev->class_ops && udev->class_ops->unplug)
 		udev->class_ops->unplug(udev);	/* a hub disconnects its children */
 
 	spin_lock(&hc->lock);
-	udev->gone = true;
+	WRITE_ONCE(udev->gone, true);	/* the rule: struct usbblk_udev */
 	spin_unlock(&hc->lock);
 	if (udev->slot_id && hc->running && usbblk_cmd_disable_slot(hc, udev->slot_id)) {
 		/*
@@ -597,6 +606,7 @@ static struct usbblk_udev *root_device(struct usbblk_hc *hc, unsigned int port)
 {
 	struct usbblk_udev *udev;
 
+	lockdep_assert_held(&hc->enum_lock);
 	list_for_each_entry(udev, &hc->devices, node)
 		if (!udev->parent && udev->info.root_port == port)
 			return udev;
@@ -645,7 +655,7 @@ void usbblk_port_work(struct work_struct *work)
 	unsigned int port;
 
 	mutex_lock(&hc->enum_lock);
-	if (hc->gone || !hc->running)
+	if (usbblk_hc_gone(hc) || !hc->running)
 		goto out;
 	for (port = 1; port <= hc->caps.max_ports; port++)
 		if (test_and_clear_bit(port, hc->port_changed))
@@ -657,7 +667,7 @@ void usbblk_port_work(struct work_struct *work)
 	hc->scan_gen++;
 restart:
 	list_for_each_entry(udev, &hc->devices, node) {
-		if (udev->class_ops && udev->class_ops->rescan && !udev->gone &&
+		if (udev->class_ops && udev->class_ops->rescan && !usbblk_udev_gone(udev) &&
 		    udev->scan_gen != hc->scan_gen) {
 			udev->scan_gen = hc->scan_gen;
 			udev->class_ops->rescan(udev);
@@ -671,11 +681,14 @@ out:
 /**
  * usbblk_enum_rescan() - check every port now and wait until done
  * @hc: the controller
+ *
+ * Context: process context, not in the port work; sleeps.
  */
 void usbblk_enum_rescan(struct usbblk_hc *hc)
 {
 	unsigned int port;
 
+	might_sleep();
 	for (port = 1; port <= hc->caps.max_ports; port++)
 		set_bit(port, hc->port_changed);
 	queue_work(hc->wq, &hc->port_work);
@@ -685,6 +698,8 @@ void usbblk_enum_rescan(struct usbblk_hc *hc)
 /**
  * usbblk_enum_remove_all() - tear down every device (controller removal)
  * @hc: the controller, its port work flushed
+ *
+ * Context: process context; sleeps.
  */
 void usbblk_enum_remove_all(struct usbblk_hc *hc)
 {
@@ -742,6 +757,8 @@ static struct usbblk_device_info *enum_snapshot(struct usbblk_hc *hc, u32 max, u
  * @hc:   the controller
  * @argp: the user's struct usbblk_enumerate
  *
+ * Context: an ioctl; sleeps (a rescan, user copies).
+ *
  * Return: 0 or a negative errno.
  */
 long usbblk_enum_ioctl(struct usbblk_hc *hc, void __user *argp)
@@ -754,6 +771,7 @@ long usbblk_enum_ioctl(struct usbblk_hc *hc, void __user *argp)
 	unsigned int i;
 	long ret;
 
+	might_sleep();
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
@@ -775,7 +793,7 @@ long usbblk_enum_ioctl(struct usbblk_hc *hc, void __user *argp)
 	ret = down_read_killable(&hc->gone_lock);
 	if (ret)
 		goto out;
-	if (hc->gone) {
+	if (usbblk_hc_gone(hc)) {
 		up_read(&hc->gone_lock);
 		ret = -ENODEV;
 		goto out;

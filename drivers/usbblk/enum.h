@@ -29,7 +29,13 @@ struct usbblk_hc;
  *		(LUNs, the hub worker) hold one each
  * @io_lock:	held for reading around every transfer; for writing by
  *		teardown, which so waits for transfers to leave
- * @gone:	disconnected or being torn down; new transfers get -ENODEV
+ * @gone:	disconnected or being torn down; new transfers get -ENODEV.
+ *		Set once, never cleared, by usbblk_udev_disconnect() under
+ *		hc->lock (with hc->enum_lock held).  Read only through
+ *		usbblk_udev_gone(): without a lock it is an early answer (a
+ *		stale false lets a transfer reach the submission, which reads
+ *		it again under hc->lock, so no TD becomes busy after teardown
+ *		failed them); under hc->lock or hc->enum_lock it is final.
  * @parent:	the hub it is attached to, NULL on a root port
  * @parent_port: the hub port it is attached to (0 on a root port)
  * @info:	what ENUMERATE reports about it
@@ -78,6 +84,19 @@ struct usbblk_udev {
 	const struct usbblk_class_ops *class_ops;
 	void *class_data;
 };
+
+/**
+ * usbblk_udev_gone() - has the device left (or is it being torn down)?
+ * @udev: the device
+ *
+ * The one way to read @udev->gone (see struct usbblk_udev for the rule).
+ *
+ * Return: true once usbblk_udev_disconnect() has begun.
+ */
+static inline bool usbblk_udev_gone(const struct usbblk_udev *udev)
+{
+	return READ_ONCE(udev->gone);
+}
 
 void usbblk_port_work(struct work_struct *work);
 void usbblk_enum_rescan(struct usbblk_hc *hc);

@@ -95,7 +95,12 @@ struct usbblk_udev;
  * @hub_work:	periodic scan of external hubs' ports
  * @scan_gen:	counts port work passes
  * @ref:	lifetime: the bus device and every open file hold one
- * @gone:	the controller was removed; files get -ENODEV
+ * @gone:	the controller was removed; files get -ENODEV.  Set once,
+ *		never cleared, by usbblk_hc_mark_gone() under @gone_lock
+ *		for writing.  Read only through usbblk_hc_gone(): files hold
+ *		@gone_lock for reading, so the answer lasts their call; the
+ *		port and hub work read it without the lock, as an early stop
+ *		(removal sets it before it flushes and cancels them)
  * @gone_lock:	held for reading around register access from files, for
  *		writing to set @gone, so removal waits for them
  * @id:		index in /dev/usbblk-hcN
@@ -160,6 +165,19 @@ struct usbblk_hc {
 	struct dentry *debugfs;
 };
 
+/**
+ * usbblk_hc_gone() - was the controller removed?
+ * @hc: the controller
+ *
+ * The one way to read @hc->gone (see struct usbblk_hc for the rule).
+ *
+ * Return: true once usbblk_hc_mark_gone() ran.
+ */
+static inline bool usbblk_hc_gone(const struct usbblk_hc *hc)
+{
+	return READ_ONCE(hc->gone);
+}
+
 /* core.c */
 struct usbblk_hc *usbblk_hc_alloc(struct device *dev, void __iomem *regs,
 				  resource_size_t len, int irq, u32 bus_flags);
@@ -167,6 +185,7 @@ int usbblk_hc_probe(struct usbblk_hc *hc);
 void usbblk_hc_remove(struct usbblk_hc *hc);
 void usbblk_hc_put(struct usbblk_hc *hc);
 void usbblk_hc_get(struct usbblk_hc *hc);
+void usbblk_hc_mark_gone(struct usbblk_hc *hc);
 
 /* xhci.c */
 int usbblk_xhci_init(struct usbblk_hc *hc);

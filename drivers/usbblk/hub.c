@@ -97,6 +97,7 @@ static void hub_status_complete(struct usbblk_ep *ep)
 {
 	struct usbblk_hc *hc = ep->udev->hc;
 
+	lockdep_assert_held(&hc->lock);
 	queue_work(hc->wq, &hc->port_work);
 }
 
@@ -269,12 +270,13 @@ static void hub_rescan(struct usbblk_udev *udev)
 	struct usbblk_hub *hub = hub_of(udev);
 	unsigned int port;
 
+	lockdep_assert_held(&udev->hc->enum_lock);
 	if (!hub || udev->info.depth >= USBBLK_MAX_TIERS - 1)
 		return;		/* no route string tier left for its children */
 	hub_clear_hub_changes(udev);
-	for (port = 1; port <= hub->info.nports && !udev->gone; port++)
+	for (port = 1; port <= hub->info.nports && !usbblk_udev_gone(udev); port++)
 		hub_port_check(udev, port);
-	if (!udev->gone)
+	if (!usbblk_udev_gone(udev))
 		hub_status_arm(udev);
 }
 
@@ -294,6 +296,7 @@ static int hub_attach(struct usbblk_udev *udev, const struct usbblk_class_eps *e
 	__le32 *s;
 	int ret;
 
+	lockdep_assert_held(&hc->enum_lock);
 	ret = usbblk_control(udev, USB_DIR_IN | USB_RT_HUB, USB_REQ_GET_DESCRIPTOR,
 			     (ss ? USB_DT_SS_HUB : USB_DT_HUB) << 8, 0, buf, sizeof(buf),
 			     USBBLK_CTRL_TIMEOUT_MS);
@@ -347,6 +350,7 @@ static void hub_unplug(struct usbblk_udev *udev)
 	struct usbblk_hub *hub = hub_of(udev);
 	unsigned int port;
 
+	lockdep_assert_held(&udev->hc->enum_lock);
 	if (!hub)
 		return;
 	for (port = 1; port < ARRAY_SIZE(hub->children); port++) {
@@ -361,6 +365,7 @@ static void hub_detach(struct usbblk_udev *udev)
 {
 	struct usbblk_hub *hub = hub_of(udev);
 
+	lockdep_assert_held(&udev->hc->enum_lock);
 	if (!hub)
 		return;
 	if (hub->status_buf)
@@ -405,10 +410,11 @@ void usbblk_hub_work(struct work_struct *work)
 
 	mutex_lock(&hc->enum_lock);
 	list_for_each_entry(udev, &hc->devices, node)
-		hubs |= udev->class_ops == &usbblk_hub_class && hub_of(udev) && !udev->gone &&
+		hubs |= udev->class_ops == &usbblk_hub_class && hub_of(udev) &&
+			!usbblk_udev_gone(udev) &&
 			(!hub_of(udev)->status_ep || READ_ONCE(hub_poll_ms));
 	mutex_unlock(&hc->enum_lock);
-	if (!hubs || hc->gone)
+	if (!hubs || usbblk_hc_gone(hc))
 		return;
 	queue_work(hc->wq, &hc->port_work);
 	queue_delayed_work(hc->wq, &hc->hub_work, hub_poll_delay());

@@ -214,6 +214,7 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	u32 residue;
 	int pinned, ret;
 
+	lockdep_assert_held(&lun->lock);	/* lun->pages, lun->segs */
 	pinned = pin_user_pages_fast(ubuf & PAGE_MASK, npages, write ? 0 : FOLL_WRITE,
 				     lun->pages);
 	if (pinned != npages) {
@@ -275,7 +276,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 		return -EINTR;
 	start = ktime_get_ns();
 	ret = -ENODEV;
-	if (lun->gone)
+	if (READ_ONCE(lun->gone))
 		goto out;
 	ret = -EROFS;
 	if (write && (lun->flags & USBBLK_INFO_WRITE_PROTECT))
@@ -315,7 +316,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 		return -EBADF;
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
-	ret = lun->gone ? -ENODEV :
+	ret = READ_ONCE(lun->gone) ? -ENODEV :
 	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
 		       lun_timeout(0), &residue, NULL);
 	usbblk_lun_account(lun, false, 0, 0, ret);
@@ -331,7 +332,7 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	memset(&info, 0, sizeof(info));
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
-	if (lun->gone) {
+	if (READ_ONCE(lun->gone)) {
 		mutex_unlock(&lun->lock);
 		return -ENODEV;
 	}

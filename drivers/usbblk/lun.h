@@ -59,7 +59,10 @@ struct usbblk_lun_stats {
  * @name:	"usbblkN"
  * @misc:	the device node
  * @lock:	serialises the LUN's callers (a sleeping mutex)
- * @gone:	detached: calls get -ENODEV
+ * @gone:	detached: calls get -ENODEV.  Set once by usbblk_lun_remove()
+ *		with WRITE_ONCE and without @lock (a holder may sit in a user
+ *		page fault); read with READ_ONCE under @lock, as an early
+ *		answer: msc->gone (under msc->lock) fences the data path
  * @capacity:	logical blocks
  * @block_size:	bytes a block
  * @max_sectors: blocks a command

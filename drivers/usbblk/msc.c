@@ -9,6 +9,7 @@
 
 #include "class.h"
 #include "enum.h"
+#include "hc.h"
 #include "lun.h"
 #include "msc.h"
 #include "trb.h"
@@ -31,6 +32,7 @@ static int msc_attach(struct usbblk_udev *udev, const struct usbblk_class_eps *e
 	struct usbblk_msc *msc = usbblk_msc_create(udev, eps->ep[0], eps->ep[1]);
 	u8 lun;
 
+	lockdep_assert_held(&udev->hc->enum_lock);
 	if (IS_ERR(msc))
 		return PTR_ERR(msc);
 	udev->class_data = msc;
@@ -45,6 +47,7 @@ static void msc_detach(struct usbblk_udev *udev)
 	struct usbblk_msc *msc = udev->class_data;
 	unsigned int i;
 
+	lockdep_assert_held(&udev->hc->enum_lock);
 	if (!msc)
 		return;
 	for (i = 0; i < USBBLK_MAX_LUNS; i++) {

@@ -30,7 +30,8 @@ struct usbblk_udev;
  * @in:		bulk IN endpoint
  * @out:	bulk OUT endpoint
  * @lock:	one BOT command at a time, for all LUNs (BOT is sequential)
- * @gone:	detached: no more commands (under @lock)
+ * @gone:	detached: no more commands.  Set by usbblk_msc_shutdown() and
+ *		read by usbblk_bot_command(), both under @lock (asserted)
  * @tag:	tag of the last CBW
  * @resets:	Bulk-Only reset recoveries so far (under @lock; sysfs reads it)
  * @cbw:	DMA buffer for the CBW ...

@@ -145,6 +145,7 @@ void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int id
 {
 	bool done;
 
+	lockdep_assert_held(&hc->lock);
 	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
 	if (ep->type == EP_TYPE_CONTROL)
 		done = process_ctrl_td(ep, idx, &code, residue);
@@ -217,9 +218,9 @@ static int ep_wait(struct usbblk_ep *ep, unsigned int timeout_ms, bool killable)
 			       (long)wait_for_completion_timeout(&ep->done, t);
 
 	if (left > 0)
-		return ep->udev->gone && ep->comp_code == COMP_INVALID ? -ENODEV : 0;
+		return usbblk_udev_gone(ep->udev) && ep->comp_code == COMP_INVALID ? -ENODEV : 0;
 	ep_cancel(ep);
-	if (ep->udev->gone)
+	if (usbblk_udev_gone(ep->udev))
 		return -ENODEV;
 	return left ? -EINTR : -ETIMEDOUT;
 }
@@ -233,12 +234,13 @@ static int ep_submit(struct usbblk_ep *ep, unsigned int first)
 {
 	struct usbblk_hc *hc = ep->udev->hc;
 
+	lockdep_assert_held_read(&ep->udev->io_lock);
 	reinit_completion(&ep->done);
 	ep->comp_code = COMP_INVALID;
 	ep->actual = 0;
 	ep->short_seen = false;
 	spin_lock(&hc->lock);
-	if (ep->udev->gone) {
+	if (usbblk_udev_gone(ep->udev)) {
 		spin_unlock(&hc->lock);
 		return -ENODEV;
 	}
@@ -272,11 +274,12 @@ int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 ind
 	u64 setup;
 	int ret;
 
+	might_sleep();
 	if (len > PAGE_SIZE)
 		return -EINVAL;
 	down_read(&udev->io_lock);
 	mutex_lock(&udev->ctrl_lock);
-	if (udev->gone) {
+	if (usbblk_udev_gone(udev)) {
 		ret = -ENODEV;
 		goto out;
 	}
@@ -334,9 +337,10 @@ int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned in
 	struct usbblk_udev *udev = ep->udev;
 	int ret;
 
+	might_sleep();
 	*actual = 0;
 	down_read(&udev->io_lock);
-	if (udev->gone) {
+	if (usbblk_udev_gone(udev)) {
 		ret = -ENODEV;
 		goto out;
 	}
@@ -372,7 +376,7 @@ int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg)
 	int ret;
 
 	down_read(&udev->io_lock);
-	ret = udev->gone ? -ENODEV : READ_ONCE(ep->busy) ? -EBUSY : 0;
+	ret = usbblk_udev_gone(udev) ? -ENODEV : READ_ONCE(ep->busy) ? -EBUSY : 0;
 	if (!ret)
 		ret = usbblk_ring_queue_td(&ep->ring, seg, 1, ep->maxp, &ep->td);
 	if (!ret)
@@ -393,7 +397,7 @@ int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg)
  */
 int usbblk_ep_recover(struct usbblk_ep *ep)
 {
-	if (ep->udev->gone)
+	if (usbblk_udev_gone(ep->udev))
 		return -ENODEV;
 	ep_quiesce(ep);
 	return usbblk_cmd_set_deq(ep->udev->hc, ep);
