@@ -19,6 +19,11 @@
 #                    [FUZZ_IOCTL_CALLS=100000] [FUZZ_IOCTL_SEED=N]
 #   make fuzz-fakedev  descriptor fuzzing with tools/fakedev on x86_64
 #                    [FAKEDEV_FUZZ=1000] mutated enumerations
+#   make debug-kernel  build the debug kernels (KASAN, lockdep, kmemleak,
+#                    DMA-API debugging) from linux-source-6.1, cached;
+#                    see Documentation/debug-kernel.rst
+#   make check-debug the VM steps of make check on the debug kernels
+#                    [CHECK_DEBUG='vm-*'] (about N hours; not in CI)
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
@@ -44,8 +49,11 @@ MOD_SRCS := $(shell find $(TOP)/drivers $(TOP)/include -name '*.[ch]') $(TOP)/Kb
 UAPI := $(TOP)/include/uapi
 
 -include $(ENV_MK)
+# written by tools/debug-kernel: KDIR_DEBUG_<arch>, KIMAGE_DEBUG_<arch>, ...
+DEBUG_MK := $(USBBLK_CACHE)/debug-kernel.mk
+-include $(DEBUG_MK)
 
-.PHONY: fuzz-fakedev
+.PHONY: fuzz-fakedev debug-kernel debug-modules check-debug
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz fuzz-ioctl soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
 	install-lib install-progs dkms-src bench gocheck gobench wal-powercut
@@ -88,6 +96,26 @@ endef
 $(foreach a,$(ARCHES),$(eval $(call mod_rules,$(a))))
 
 modules: $(foreach a,$(ARCHES),$(BUILD)/$(a)/usbblk.ko)
+
+# ---------------------------------------------------------------- debug kernel
+# tools/debug-kernel builds (once; cached by source version and config) a
+# KASAN + lockdep + kmemleak + DMA-API-debug kernel per arch; the module
+# is built against it into build/<arch>-debug, which tools/vm/run --kernel
+# debug loads.
+debug-kernel: | deps
+	$(TOP)/tools/debug-kernel $(DEBUG_ARCHES)
+DEBUG_ARCHES ?= $(ARCHES)
+define debug_mod_rules
+$(BUILD)/$(1)-debug/usbblk.ko: $(MOD_SRCS) debug-kernel
+	mkdir -p $(BUILD)/$(1)-debug/mod
+	cp -rsf $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(BUILD)/$(1)-debug/mod/
+	$$(MAKE) -C $$(shell sed -n 's/^KDIR_DEBUG_$(1) := //p' $(DEBUG_MK)) \
+		M=$(BUILD)/$(1)-debug/mod ARCH=$(patsubst x86_64,x86,$(1)) \
+		CROSS_COMPILE=$(CROSS_$(1)) modules
+	cp $(BUILD)/$(1)-debug/mod/usbblk.ko $$@
+endef
+$(foreach a,$(ARCHES),$(eval $(call debug_mod_rules,$(a))))
+debug-modules: $(foreach a,$(DEBUG_ARCHES),$(BUILD)/$(a)-debug/usbblk.ko)
 
 # ---------------------------------------------------------------- overlays
 DTSO := $(wildcard $(TOP)/dts/*.dtso)
@@ -290,6 +318,14 @@ run: all
 # tools/check; tools/check summarises them as "N passed, N failed".
 check: all
 	$(TOP)/tools/check
+
+# The VM steps on the debug kernels: any KASAN/lockdep/DMA-API/kmemleak
+# report fails a step; tools/check skips the steps listed in its
+# DEBUG_SKIPPED (with the reason).  Not part of make check (its length:
+# Documentation/debug-kernel.rst).
+CHECK_DEBUG ?= $(foreach a,$(DEBUG_ARCHES),'vm-$(a)-*')
+check-debug: all debug-modules
+	USBBLK_KERNEL=debug $(TOP)/tools/check $(CHECK_DEBUG)
 
 # ---------------------------------------------------------------- bench
 # usbblk against the kernel's stack, same stick, same boot (tools/bench/run;
