@@ -23,7 +23,7 @@
 #                    DMA-API debugging) from linux-source-6.1, cached;
 #                    see Documentation/debug-kernel.rst
 #   make check-debug the VM steps of make check on the debug kernels
-#                    [CHECK_DEBUG='vm-*'] (about N hours; not in CI)
+#                    [CHECK_DEBUG='vm-x86_64-*'] (long; not in CI)
 #   make KDIR=/path/to/board/kernel/build [ARCH=arm64 CROSS_COMPILE=...]
 #                    build usbblk.ko against your own kernel only
 #   make install [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
