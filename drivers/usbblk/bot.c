@@ -82,53 +82,54 @@ static int bot_read_csw(struct usbblk_msc *msc, unsigned int timeout_ms, u32 *go
 /**
  * usbblk_bot_command() - run one SCSI command through Bulk-Only Transport
  * @msc:	the device; the caller holds @msc->lock
- * @lun:	target LUN
- * @cdb:	the command
- * @cdb_len:	its length
- * @in:		the data stage is device-to-host
- * @segs:	the data stage's DMA segments (mapped by the caller)
- * @nsegs:	how many (0 without a data stage)
- * @len:	bytes of the data stage
- * @timeout_ms:	bound of each stage
- * @residue:	the CSW's residue (bytes of the data stage not processed)
+ * @cmd:	the command: @cmd->cdb, cdb_len, lun, in, segs, nsegs, len and
+ *		timeout_ms filled in; residue, tag, stage and status set here
  *
  * When this returns, the controller no longer touches the data buffer.
  *
  * Return: USBBLK_CSW_GOOD, USBBLK_CSW_FAILED (ask REQUEST SENSE), or a
  * negative errno after whatever recovery it took: -ETIMEDOUT, -EINTR
  * (fatal signal), -ENODEV (device gone), -EIO (the transport failed).
+ * The same value is left in @cmd->status.
  */
-int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned int cdb_len,
-		       bool in, const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
-		       unsigned int timeout_ms, u32 *residue)
+int usbblk_bot_command(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
 {
 	struct usbblk_seg cbw = { .addr = msc->cbw_dma, .len = US_BULK_CB_WRAP_LEN };
-	u32 got, tag = ++msc->tag;
+	struct usbblk_ep *data_ep = cmd->in ? msc->in : msc->out;
+	unsigned int timeout_ms = cmd->timeout_ms;
+	u32 got;
 	int ret;
 
 	lockdep_assert_held(&msc->lock);
-	*residue = len;
-	if (msc->gone || usbblk_udev_gone(msc->udev))
-		return -ENODEV;
-	usbblk_cbw_fill(msc->cbw, tag, len, in, lun, cdb, cdb_len);
+	cmd->tag = ++msc->tag;
+	cmd->residue = cmd->len;
+	cmd->stage = USBBLK_BOT_CBW;
+	if (msc->gone || usbblk_udev_gone(msc->udev)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	usbblk_cbw_fill(msc->cbw, cmd->tag, cmd->len, cmd->in, cmd->lun, cmd->cdb, cmd->cdb_len);
 	ret = usbblk_bulk(msc->out, &cbw, 1, timeout_ms, &got);
 	if (ret)
 		goto recover;
 
-	if (len) {
-		ret = usbblk_bulk(in ? msc->in : msc->out, segs, nsegs, timeout_ms, &got);
+	if (cmd->len) {
+		cmd->stage = USBBLK_BOT_DATA;
+		ret = usbblk_bulk(data_ep, cmd->segs, cmd->nsegs, timeout_ms, &got);
 		if (ret == -EPIPE)	/* the device ends the data stage: clear, then CSW */
-			ret = usbblk_ep_clear_halt(in ? msc->in : msc->out);
+			ret = usbblk_ep_clear_halt(data_ep);
 		if (ret)
 			goto recover;
 	}
 
+	cmd->stage = USBBLK_BOT_CSW;
 	ret = bot_read_csw(msc, timeout_ms, &got);
 	if (ret)
 		goto recover;
-	ret = usbblk_csw_check(msc->csw, got, tag, len, residue);
+	cmd->stage = USBBLK_BOT_DONE;
+	ret = usbblk_csw_check(msc->csw, got, cmd->tag, cmd->len, &cmd->residue);
 	if (ret >= 0)
-		return ret;
+		goto out;
 	dev_dbg(msc->udev->hc->dev, "slot %u: CSW not valid or phase error\n",
 		msc->udev->slot_id);
 	ret = -EIO;
@@ -138,6 +139,8 @@ recover:
 	/* what callers can act on; anything else the transport said is EIO */
 	if (ret != -ETIMEDOUT && ret != -EINTR && ret != -ENODEV && ret != -ENOMEM)
 		ret = -EIO;
+out:
+	cmd->status = ret;
 	return ret;
 }
 

@@ -91,33 +91,34 @@ static u32 lun_dma_alignment(void)
  * to @buf_out before another command (of any LUN) can reuse the buffer.
  * Return: 0, or the errno of the sense table (scsi.c) or of the transport.
  */
-static int lun_exec(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_len, bool in,
-		    const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
-		    unsigned int timeout_ms, u32 *residue, void *buf_out)
+static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *buf_out)
 {
 	struct usbblk_msc *msc = lun->msc;
 	struct usbblk_seg sseg = { .addr = msc->buf_dma, .len = 32 };
-	u8 scdb[USBBLK_CDB_MAX];
-	u32 sres;
+	struct usbblk_bot_cmd sense = {
+		.lun = lun->lun, .in = true, .segs = &sseg, .nsegs = 1, .len = sseg.len,
+		.timeout_ms = USBBLK_CTRL_TIMEOUT_MS,
+	};
 	int ret;
 
+	cmd->lun = lun->lun;
 	mutex_lock(&msc->lock);
-	ret = usbblk_bot_command(msc, lun->lun, cdb, cdb_len, in, segs, nsegs, len,
-				 timeout_ms, residue);
+	ret = usbblk_bot_command(msc, cmd);
 	if (ret == USBBLK_CSW_GOOD && buf_out)
-		memcpy(buf_out, msc->buf, len - *residue);
+		memcpy(buf_out, msc->buf, cmd->len - cmd->residue);
 	if (ret != USBBLK_CSW_FAILED)
 		goto out;
 	/* the sense goes in msc->buf, which the failed command's data did not need */
-	ret = usbblk_bot_command(msc, lun->lun, scdb, usbblk_cdb_request_sense(scdb, sseg.len),
-				 true, &sseg, 1, sseg.len, USBBLK_CTRL_TIMEOUT_MS, &sres);
+	sense.cdb_len = usbblk_cdb_request_sense(sense.cdb, sseg.len);
+	ret = usbblk_bot_command(msc, &sense);
 	if (ret == USBBLK_CSW_GOOD) {
-		usbblk_parse_sense(msc->buf, sseg.len - sres, &lun->sense);
-		lun->sense.opcode = cdb[0];
+		usbblk_parse_sense(msc->buf, sseg.len - sense.residue, &lun->sense);
+		lun->sense.opcode = cmd->cdb[0];
 		ret = usbblk_sense_errno(&lun->sense);
 		lun->sense.error = -ret;
 		dev_dbg(msc->udev->hc->dev, "%s: opcode %#x: sense %x/%02x/%02x: %d\n",
-			lun->name, cdb[0], lun->sense.key, lun->sense.asc, lun->sense.ascq, ret);
+			lun->name, cmd->cdb[0], lun->sense.key, lun->sense.asc, lun->sense.ascq,
+			ret);
 	} else if (ret >= 0) {
 		ret = -EIO;
 	}
@@ -126,33 +127,45 @@ out:
 	return ret;
 }
 
-/* A command whose data stage uses the device's small buffer; data copied out. */
-static int lun_exec_buf(struct usbblk_lun *lun, const u8 *cdb, unsigned int cdb_len,
-			void *data, u32 len, u32 *got)
+/*
+ * A command whose data stage (@len bytes IN, at most USBBLK_MSC_BUF) uses
+ * the device's small buffer; data copied out to @data, *@got its length.
+ */
+static int lun_exec_buf(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *data,
+			u32 len, u32 *got)
 {
-	struct usbblk_msc *msc = lun->msc;
-	struct usbblk_seg seg = { .addr = msc->buf_dma, .len = len };
-	u32 residue;
+	struct usbblk_seg seg = { .addr = lun->msc->buf_dma, .len = len };
 	int ret;
 
-	ret = lun_exec(lun, cdb, cdb_len, true, &seg, len ? 1 : 0, len, USBBLK_CTRL_TIMEOUT_MS,
-		       &residue, data);
+	cmd->in = true;
+	cmd->segs = &seg;
+	cmd->nsegs = len ? 1 : 0;
+	cmd->len = len;
+	cmd->timeout_ms = USBBLK_CTRL_TIMEOUT_MS;
+	ret = lun_exec(lun, cmd, data);
 	if (!ret)
-		*got = len - residue;
+		*got = len - cmd->residue;
 	return ret;
+}
+
+/* A command without a data stage. */
+static int lun_exec_nodata(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd,
+			   unsigned int timeout_ms)
+{
+	cmd->timeout_ms = timeout_ms;
+	return lun_exec(lun, cmd, NULL);
 }
 
 /* TEST UNIT READY until ready: bounded; medium not present ends it at once. */
 static int lun_wait_ready(struct usbblk_lun *lun)
 {
-	u8 cdb[USBBLK_CDB_MAX];
+	struct usbblk_bot_cmd cmd = { };
 	unsigned int i;
-	u32 res;
 	int ret = -EIO;
 
 	for (i = 0; i < TUR_TRIES; i++) {
-		ret = lun_exec(lun, cdb, usbblk_cdb_test_unit_ready(cdb), false, NULL, 0, 0,
-			       USBBLK_CTRL_TIMEOUT_MS, &res, NULL);
+		cmd.cdb_len = usbblk_cdb_test_unit_ready(cmd.cdb);
+		ret = lun_exec_nodata(lun, &cmd, USBBLK_CTRL_TIMEOUT_MS);
 		if (!ret || ret == -ENODEV)
 			return ret;
 		if (lun->sense.key == NOT_READY && lun->sense.asc == 0x3a)
@@ -165,19 +178,21 @@ static int lun_wait_ready(struct usbblk_lun *lun)
 
 static int lun_read_capacity(struct usbblk_lun *lun)
 {
-	u8 cdb[USBBLK_CDB_MAX], data[USBBLK_CAP16_LEN];
+	struct usbblk_bot_cmd cmd = { };
+	u8 data[USBBLK_CAP16_LEN];
 	u32 got;
 	int ret;
 
-	ret = lun_exec_buf(lun, cdb, usbblk_cdb_read_capacity10(cdb), data, 8, &got);
+	cmd.cdb_len = usbblk_cdb_read_capacity10(cmd.cdb);
+	ret = lun_exec_buf(lun, &cmd, data, 8, &got);
 	if (ret)
 		return ret;
 	ret = usbblk_parse_capacity10(data, got, &lun->capacity, &lun->block_size);
 	if (ret != 1)
 		return ret;
 	/* more than 2^32 - 1 blocks: the 16-byte form */
-	ret = lun_exec_buf(lun, cdb, usbblk_cdb_read_capacity16(cdb, sizeof(data)), data,
-			   sizeof(data), &got);
+	cmd.cdb_len = usbblk_cdb_read_capacity16(cmd.cdb, sizeof(data));
+	ret = lun_exec_buf(lun, &cmd, data, sizeof(data), &got);
 	if (ret)
 		return ret;
 	return usbblk_parse_capacity16(data, got, &lun->capacity, &lun->block_size);
@@ -185,13 +200,14 @@ static int lun_read_capacity(struct usbblk_lun *lun)
 
 static void lun_read_wp(struct usbblk_lun *lun)
 {
-	u8 cdb[USBBLK_CDB_MAX], data[USBBLK_MODE6_LEN];
+	struct usbblk_bot_cmd cmd = { };
+	u8 data[USBBLK_MODE6_LEN];
 	bool wp = false;
 	u32 got;
 
 	/* some sticks stall MODE SENSE: then they are not write-protected */
-	if (!lun_exec_buf(lun, cdb, usbblk_cdb_mode_sense6(cdb, 0x3f, sizeof(data)), data,
-			  sizeof(data), &got) &&
+	cmd.cdb_len = usbblk_cdb_mode_sense6(cmd.cdb, 0x3f, sizeof(data));
+	if (!lun_exec_buf(lun, &cmd, data, sizeof(data), &got) &&
 	    !usbblk_parse_mode_sense6_wp(data, got, &wp) && wp)
 		lun->flags |= USBBLK_INFO_WRITE_PROTECT;
 }
@@ -207,11 +223,12 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	u32 len = blocks * lun->block_size;
 	unsigned int offset = offset_in_page(ubuf);
 	int npages = DIV_ROUND_UP(offset + len, PAGE_SIZE);
-	u8 cdb[USBBLK_CDB_MAX];
+	struct usbblk_bot_cmd cmd = {
+		.in = !write, .segs = lun->segs, .len = len, .timeout_ms = timeout_ms,
+	};
 	struct scatterlist *sg;
 	struct sg_table sgt;
-	unsigned int i, nsegs = 0;
-	u32 residue;
+	unsigned int i;
 	int pinned, ret;
 
 	lockdep_assert_held(&lun->lock);	/* lun->pages, lun->segs */
@@ -229,14 +246,14 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	if (ret)
 		goto free_sgt;
 	for_each_sgtable_dma_sg(&sgt, sg, i) {
-		lun->segs[nsegs].addr = sg_dma_address(sg);
-		lun->segs[nsegs].len = sg_dma_len(sg);
-		nsegs++;
+		lun->segs[cmd.nsegs].addr = sg_dma_address(sg);
+		lun->segs[cmd.nsegs].len = sg_dma_len(sg);
+		cmd.nsegs++;
 	}
 
-	ret = lun_exec(lun, cdb, usbblk_cdb_rw(cdb, write, lba, blocks, fua), !write,
-		       lun->segs, nsegs, len, timeout_ms, &residue, NULL);
-	if (!ret && residue)
+	cmd.cdb_len = usbblk_cdb_rw(cmd.cdb, write, lba, blocks, fua);
+	ret = lun_exec(lun, &cmd, NULL);
+	if (!ret && cmd.residue)
 		ret = -EIO;	/* the device moved less than a whole piece */
 
 	/* the controller is done with the buffer: the command has ended */
@@ -308,17 +325,15 @@ out:
 
 static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 {
-	u8 cdb[USBBLK_CDB_MAX];
-	u32 residue;
+	struct usbblk_bot_cmd cmd = { };
 	int ret;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
-	ret = READ_ONCE(lun->gone) ? -ENODEV :
-	      lun_exec(lun, cdb, usbblk_cdb_sync_cache10(cdb), false, NULL, 0, 0,
-		       lun_timeout(0), &residue, NULL);
+	cmd.cdb_len = usbblk_cdb_sync_cache10(cmd.cdb);
+	ret = READ_ONCE(lun->gone) ? -ENODEV : lun_exec_nodata(lun, &cmd, lun_timeout(0));
 	usbblk_lun_account(lun, false, 0, 0, ret);
 	mutex_unlock(&lun->lock);
 	return ret;
@@ -431,8 +446,9 @@ static const struct file_operations usbblk_lun_fops = {
 struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 {
 	struct device *dev = msc->udev->hc->dev;
+	struct usbblk_bot_cmd cmd = { };
 	struct usbblk_lun *l;
-	u8 cdb[USBBLK_CDB_MAX], data[USBBLK_INQUIRY_LEN];
+	u8 data[USBBLK_INQUIRY_LEN];
 	u32 got;
 	int ret;
 
@@ -447,8 +463,8 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 	l->id = -1;
 	snprintf(l->name, sizeof(l->name), "lun %u", lun);
 
-	ret = lun_exec_buf(l, cdb, usbblk_cdb_inquiry(cdb, sizeof(data)), data, sizeof(data),
-			   &got);
+	cmd.cdb_len = usbblk_cdb_inquiry(cmd.cdb, sizeof(data));
+	ret = lun_exec_buf(l, &cmd, data, sizeof(data), &got);
 	if (!ret)
 		ret = usbblk_parse_inquiry(data, got, &l->inq);
 	if (!ret && (l->inq.qualifier || l->inq.type != TYPE_DISK))

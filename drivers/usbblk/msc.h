@@ -13,6 +13,7 @@
 #include "cbw.h"		/* usbblk_bot_command() returns USBBLK_CSW_* */
 #include "class.h"
 #include "ring.h"
+#include "scsi.h"
 
 #define USBBLK_MAX_LUNS		16
 #define USBBLK_MSC_BUF		256	/* INQUIRY, sense, capacity, mode data */
@@ -22,6 +23,46 @@
 struct usbblk_ep;
 struct usbblk_lun;
 struct usbblk_udev;
+
+/* The stage a Bulk-Only command is in, or ended in (BOT 5). */
+enum usbblk_bot_stage {
+	USBBLK_BOT_CBW,		/* the CBW on bulk OUT */
+	USBBLK_BOT_DATA,	/* the data stage */
+	USBBLK_BOT_CSW,		/* the CSW on bulk IN */
+	USBBLK_BOT_DONE,	/* the CSW arrived */
+};
+
+/**
+ * struct usbblk_bot_cmd - one SCSI command through Bulk-Only Transport
+ * @cdb:	the command block (filled by the caller)
+ * @cdb_len:	its length
+ * @lun:	target LUN
+ * @in:		the data stage is device-to-host
+ * @segs:	the data stage's DMA segments (mapped by the caller)
+ * @nsegs:	how many (0 without a data stage)
+ * @len:	bytes of the data stage
+ * @timeout_ms:	bound of the command
+ * @residue:	out: the CSW's residue (bytes of the data stage not
+ *		processed); @len until a valid CSW says otherwise
+ * @tag:	out: the CBW's tag
+ * @stage:	out: the stage the command ended in (USBBLK_BOT_DONE when
+ *		the CSW arrived)
+ * @status:	out: what usbblk_bot_command() returned
+ */
+struct usbblk_bot_cmd {
+	u8 cdb[USBBLK_CDB_MAX];
+	u8 cdb_len;
+	u8 lun;
+	bool in;
+	const struct usbblk_seg *segs;
+	unsigned int nsegs;
+	u32 len;
+	unsigned int timeout_ms;
+	u32 residue;
+	u32 tag;
+	enum usbblk_bot_stage stage;
+	int status;
+};
 
 /**
  * struct usbblk_msc - a Bulk-Only mass-storage device
@@ -66,9 +107,7 @@ struct usbblk_msc {
 struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep *in,
 				     struct usbblk_ep *out);
 u8 usbblk_bot_max_lun(struct usbblk_msc *msc);
-int usbblk_bot_command(struct usbblk_msc *msc, u8 lun, const u8 *cdb, unsigned int cdb_len,
-		       bool in, const struct usbblk_seg *segs, unsigned int nsegs, u32 len,
-		       unsigned int timeout_ms, u32 *residue);
+int usbblk_bot_command(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd);
 void usbblk_msc_shutdown(struct usbblk_msc *msc);
 void usbblk_msc_put(struct usbblk_msc *msc);
 
