@@ -115,7 +115,7 @@ int usbblk_ep0_maxp_valid(unsigned int speed, unsigned int maxp0)
  * @speed:	enum usb_device_speed of the device
  * @out:	filled in on success (multi-byte fields stay little-endian)
  *
- * The descriptor must be complete (18 bytes), have bLength >= 18, type
+ * The descriptor must be complete (18 bytes), have bLength 18, type
  * USB_DT_DEVICE, a bMaxPacketSize0 valid for @speed and at least one
  * configuration.  @out is not written on failure.
  *
@@ -132,7 +132,7 @@ int usbblk_parse_device_desc(const void *buf, size_t len, unsigned int speed,
 		return -EINVAL;
 	if (len < USB_DT_DEVICE_SIZE)
 		return -EMSGSIZE;
-	if (d[DESC_LEN] < USB_DT_DEVICE_SIZE || d[DESC_TYPE] != USB_DT_DEVICE)
+	if (d[DESC_LEN] != USB_DT_DEVICE_SIZE || d[DESC_TYPE] != USB_DT_DEVICE)
 		return -EPROTO;
 	ret = usbblk_ep0_maxp_valid(speed, d[DESC_DEV_MAXP0]);
 	if (ret)
@@ -275,6 +275,20 @@ static int usbblk_walk_interface(struct usbblk_walk *w, const u8 *d)
 	return 0;
 }
 
+/*
+ * The largest wMaxPacketSize (bits 10:0) a bulk or interrupt endpoint may
+ * have at a speed (USB 2.0 5.7.3, 5.8.3; USB 3.2 9.6.6); 0 for others.
+ */
+static u16 usbblk_ep_maxp_limit(unsigned int speed, u8 type)
+{
+	if (type == USB_ENDPOINT_XFER_BULK)
+		return speed >= USB_SPEED_SUPER ? 1024 : speed == USB_SPEED_HIGH ? 512 :
+		       speed == USB_SPEED_FULL ? 64 : 0;
+	if (type == USB_ENDPOINT_XFER_INT)
+		return speed >= USB_SPEED_HIGH ? 1024 : speed == USB_SPEED_FULL ? 64 : 8;
+	return 0;
+}
+
 static int usbblk_walk_endpoint(struct usbblk_walk *w, const u8 *d)
 {
 	struct usbblk_walk_if *i = &w->cur;
@@ -294,7 +308,8 @@ static int usbblk_walk_endpoint(struct usbblk_walk *w, const u8 *d)
 	    (addr & ~(USB_ENDPOINT_DIR_MASK | USB_ENDPOINT_NUMBER_MASK)))
 		return -EPROTO;
 	maxp = get_unaligned_le16(d + DESC_EP_MAXP) & USB_ENDPOINT_MAXP_MASK;
-	if (!maxp && (type == USB_ENDPOINT_XFER_BULK || type == USB_ENDPOINT_XFER_INT))
+	if ((type == USB_ENDPOINT_XFER_BULK || type == USB_ENDPOINT_XFER_INT) &&
+	    (!maxp || maxp > usbblk_ep_maxp_limit(w->speed, type)))
 		return -EPROTO;
 	if (i->seen_eps == i->num_eps)
 		return -EPROTO;	/* more than bNumEndpoints */
@@ -369,7 +384,9 @@ static int usbblk_walk_one(struct usbblk_walk *w, const u8 *p)
  * endpoint descriptors (no endpoint may appear outside an interface or
  * twice in one setting), endpoint addresses must name a nonzero endpoint
  * with the reserved bits clear, bulk and interrupt endpoints need a nonzero
- * wMaxPacketSize, and at SuperSpeed every endpoint must be immediately
+ * wMaxPacketSize no larger than their speed allows (bulk 64 at full speed,
+ * 512 at high speed, 1024 at SuperSpeed; interrupt 8, 64, 1024), and at
+ * SuperSpeed every endpoint must be immediately
  * followed by its companion (bMaxBurst <= 15).  bConfigurationValue 0 is
  * rejected: SET_CONFIGURATION(0) would unconfigure the device.  Unknown
  * descriptor types are skipped.

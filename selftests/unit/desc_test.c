@@ -264,6 +264,10 @@ TEST(device_malformed)
 	COPY(b, msc_hs_dev);
 	b[0] = 17;
 	EXPECT_EQ(-EPROTO, usbblk_parse_device_desc(b, 18, USB_SPEED_HIGH, &d));
+	b[0] = 19;	/* bLength is 18 exactly (fakedev's desc-dev-blen: 255) */
+	EXPECT_EQ(-EPROTO, usbblk_parse_device_desc(b, sizeof(b), USB_SPEED_HIGH, &d));
+	b[0] = 255;
+	EXPECT_EQ(-EPROTO, usbblk_parse_device_desc(b, sizeof(b), USB_SPEED_HIGH, &d));
 	b[0] = 0;
 	EXPECT_EQ(-EPROTO, usbblk_parse_device_desc(b, 18, USB_SPEED_HIGH, &d));
 	COPY(b, msc_hs_dev);
@@ -352,13 +356,15 @@ TEST(config_qemu_storage_hs)
 	EXPECT_EQ(0x02, ci.bulk_out.addr);
 	EXPECT_EQ(512, ci.bulk_out.max_packet);
 	EXPECT_EQ(0, ci.intr_in.addr);
-	/* the same bytes at full speed parse too (maxp is not policed) */
-	EXPECT_EQ(0, usbblk_parse_config(msc_hs_cfg, sizeof(msc_hs_cfg), USB_SPEED_FULL, &ci));
+	/* the same bytes at full speed do not: bulk wMaxPacketSize 512 > 64 */
+	EXPECT_EQ(-EPROTO, usbblk_parse_config(msc_hs_cfg, sizeof(msc_hs_cfg), USB_SPEED_FULL,
+					       &ci));
 }
 
 TEST(config_qemu_storage_ss)
 {
 	struct usbblk_cfg_info ci;
+	u8 b[sizeof(msc_ss_cfg)];
 
 	ASSERT_EQ(0, usbblk_parse_config(msc_ss_cfg, sizeof(msc_ss_cfg), USB_SPEED_SUPER, &ci));
 	EXPECT_TRUE(ci.mass_storage);
@@ -372,8 +378,14 @@ TEST(config_qemu_storage_ss)
 	ASSERT_EQ(0, usbblk_parse_config(msc_ss_cfg, sizeof(msc_ss_cfg), USB_SPEED_SUPER_PLUS,
 					 &ci));
 	EXPECT_EQ(15, ci.bulk_out.max_burst);
+	/* 1024-byte bulk packets exist at super speed only */
+	EXPECT_EQ(-EPROTO, usbblk_parse_config(msc_ss_cfg, sizeof(msc_ss_cfg), USB_SPEED_HIGH,
+					       &ci));
 	/* below super speed, companions are just unknown descriptors */
-	ASSERT_EQ(0, usbblk_parse_config(msc_ss_cfg, sizeof(msc_ss_cfg), USB_SPEED_HIGH, &ci));
+	COPY(b, msc_ss_cfg);
+	put_unaligned_le16(512, b + 18 + 4);
+	put_unaligned_le16(512, b + 18 + 13 + 4);
+	ASSERT_EQ(0, usbblk_parse_config(b, sizeof(b), USB_SPEED_HIGH, &ci));
 	EXPECT_EQ(0, ci.bulk_in.max_burst);
 	EXPECT_TRUE(ci.mass_storage);
 }
@@ -547,6 +559,34 @@ TEST(config_maxp_upper_bits_masked)
 
 /* ---- configurations that do not parse ---- */
 
+/*
+ * Whether the endpoints of a (valid) sample fit a speed's packet sizes:
+ * bulk 64 / 512 / 1024 at full / high / super speed, interrupt 8 at low
+ * speed, 64 at full, 1024 above.
+ */
+static bool sample_fits_speed(const u8 *b, size_t n, unsigned int speed)
+{
+	size_t at;
+
+	for (at = 0; at + 7 <= n && b[at] >= 2; at += b[at]) {
+		unsigned int type = b[at + 3] & 3, maxp = get_unaligned_le16(b + at + 4) & 0x7ff;
+		unsigned int lim = 0;
+
+		if (b[at + 1] != USB_DT_ENDPOINT)
+			continue;
+		if (type == USB_ENDPOINT_XFER_BULK)
+			lim = speed >= USB_SPEED_SUPER ? 1024 : speed == USB_SPEED_HIGH ? 512 :
+			      speed == USB_SPEED_FULL ? 64 : 0;
+		else if (type == USB_ENDPOINT_XFER_INT)
+			lim = speed >= USB_SPEED_HIGH ? 1024 : speed == USB_SPEED_FULL ? 64 : 8;
+		else
+			continue;
+		if (maxp > lim)
+			return false;
+	}
+	return true;
+}
+
 TEST(config_truncated_everywhere)
 {
 	const struct { const u8 *b; size_t n; } all[] = {
@@ -571,8 +611,11 @@ TEST(config_truncated_everywhere)
 		for (s = 0; s < sizeof(all_speeds) / sizeof(all_speeds[0]); s++) {
 			int ret = usbblk_parse_config(all[i].b, all[i].n, all_speeds[s], &ci);
 
-			/* every sample is fine at every speed, except SS companions */
-			if (all_speeds[s] >= USB_SPEED_SUPER && all[i].b != msc_ss_cfg) {
+			/* every sample is fine at every speed its packet sizes allow,
+			 * except without SS companions at super speed
+			 */
+			if ((all_speeds[s] >= USB_SPEED_SUPER && all[i].b != msc_ss_cfg) ||
+			    !sample_fits_speed(all[i].b, all[i].n, all_speeds[s])) {
 				EXPECT_EQ(-EPROTO, ret);
 			} else {
 				EXPECT_EQ(0, ret);
@@ -684,6 +727,7 @@ TEST(config_short_interface_and_endpoint)
 		7, USB_DT_ENDPOINT, 0x02, USB_ENDPOINT_XFER_BULK, LE16(1024), 0,
 		SS_COMP(15),
 	};
+	u8 hs[sizeof(short_comp)];
 
 	/* wTotalLength is right in all three: only the short descriptor is wrong */
 	EXPECT_EQ(sizeof(short_if), short_if[2]);
@@ -714,7 +758,10 @@ TEST(config_short_interface_and_endpoint)
 	EXPECT_EQ(-EPROTO, cfg(short_ep, sizeof(short_ep), USB_SPEED_HIGH));
 	EXPECT_EQ(-EPROTO, cfg(short_comp, sizeof(short_comp), USB_SPEED_SUPER));
 	/* below super speed the short companion is just an unknown descriptor */
-	EXPECT_EQ(0, cfg(short_comp, sizeof(short_comp), USB_SPEED_HIGH));
+	COPY(hs, short_comp);
+	put_unaligned_le16(512, hs + 18 + 4);		/* the high-speed size */
+	put_unaligned_le16(512, hs + 18 + 7 + 5 + 4);
+	EXPECT_EQ(0, cfg(hs, sizeof(hs), USB_SPEED_HIGH));
 }
 
 TEST(config_interface_count_mismatch)
@@ -816,6 +863,30 @@ TEST(config_zero_maxp)
 	EXPECT_EQ(-EPROTO, cfg(b, sizeof(hub_cfg), USB_SPEED_FULL));
 }
 
+/* wMaxPacketSize above what the speed allows (fakedev's desc-maxp-huge: 65535) */
+TEST(config_maxp_over_speed_limit)
+{
+	u8 b[sizeof(msc_hs_cfg)], s[sizeof(msc_ss_cfg)];
+
+	COPY(b, msc_hs_cfg);
+	put_unaligned_le16(1024, b + HS_EP1 + 4);
+	EXPECT_EQ(-EPROTO, cfg(b, sizeof(b), USB_SPEED_HIGH));
+	put_unaligned_le16(0xffff, b + HS_EP1 + 4);	/* 2047 once masked */
+	EXPECT_EQ(-EPROTO, cfg(b, sizeof(b), USB_SPEED_HIGH));
+	put_unaligned_le16(64, b + HS_EP1 + 4);		/* smaller is allowed */
+	EXPECT_EQ(0, cfg(b, sizeof(b), USB_SPEED_HIGH));
+	put_unaligned_le16(64, b + HS_EP2 + 4);
+	EXPECT_EQ(0, cfg(b, sizeof(b), USB_SPEED_FULL));
+	COPY(s, msc_ss_cfg);
+	EXPECT_EQ(0, cfg(s, sizeof(s), USB_SPEED_SUPER));
+	put_unaligned_le16(0xffff, s + 9 + 9 + 4);
+	EXPECT_EQ(-EPROTO, cfg(s, sizeof(s), USB_SPEED_SUPER));
+	put_unaligned_le16(1025, s + 9 + 9 + 4);
+	EXPECT_EQ(-EPROTO, cfg(s, sizeof(s), USB_SPEED_SUPER_PLUS));
+	put_unaligned_le16(512, s + 9 + 9 + 4);
+	EXPECT_EQ(0, cfg(s, sizeof(s), USB_SPEED_SUPER));
+}
+
 TEST(config_ss_companion)
 {
 	u8 b[sizeof(msc_ss_cfg) + 8];
@@ -834,6 +905,8 @@ TEST(config_ss_companion)
 	b[SS_COMP1 + 1] = 0x24;
 	b[2] += 2;
 	EXPECT_EQ(-EPROTO, cfg(b, sizeof(msc_ss_cfg) + 2, USB_SPEED_SUPER));
+	put_unaligned_le16(512, b + 18 + 4);		/* the high-speed size */
+	put_unaligned_le16(512, b + 31 + 2 + 4);
 	EXPECT_EQ(0, cfg(b, sizeof(msc_ss_cfg) + 2, USB_SPEED_HIGH));
 	/* bMaxBurst out of range */
 	COPY(b, msc_ss_cfg);
