@@ -213,7 +213,9 @@ struct usbblk_enumerate {
  * port is read at the time of the call.
  * Errors: EINVAL (unknown flags, reserved not zero), EFAULT, ENODEV (the
  * controller is gone), EINTR (a fatal signal while waiting for a removal
- * in progress).
+ * in progress), ENOMEM (no memory for the answer).  A device that failed
+ * to enumerate is not an error of the call: it is listed with state
+ * USBBLK_DEV_FAILED and its errno in &usbblk_device_info.error.
  */
 #define USBBLK_IOC_ENUMERATE	_IOWR(USBBLK_IOC_MAGIC, 0x00, struct usbblk_enumerate)
 
@@ -337,7 +339,11 @@ struct usbblk_sense {
  * count 0, unaligned buffer), ERANGE (beyond the capacity, or the device
  * said LBA out of range), EFAULT (the buffer is not writable user memory),
  * EIO (medium or transport error; see GET_SENSE), ENOMEDIUM, ETIMEDOUT,
- * EINTR (fatal signal), ENODEV (device gone).
+ * EINTR (fatal signal), ENODEV (device gone).  From the sense data (see
+ * GET_SENSE): EAGAIN (UNIT ATTENTION: medium changed or device reset; the
+ * command may be retried), EOPNOTSUPP (ILLEGAL REQUEST, invalid command
+ * operation code), ENOSPC (VOLUME OVERFLOW), EINVAL (another ILLEGAL
+ * REQUEST).
  */
 #define USBBLK_IOC_READ_SECTOR	_IOW(USBBLK_IOC_MAGIC, 0x10, struct usbblk_io)
 /**
