@@ -39,7 +39,7 @@ static const struct fd_scenario table[] = {
 #undef S
 };
 
-static int tests, failures;
+static int tests, failures, in_list;
 static uint8_t *buf;
 static const char *cur = "";
 
@@ -57,11 +57,37 @@ static void result(int ok, const char *fmt, ...)
 	failures += !ok;
 }
 
+/* LUN nodes existing now, /dev/usbblk0..15 */
+static int count_luns(char *first, size_t size)
+{
+	char node[32];
+	int i, n = 0;
+
+	for (i = 15; i >= 0; i--) {
+		snprintf(node, sizeof(node), "/dev/usbblk%d", i);
+		if (access(node, F_OK))
+			continue;
+		n++;
+		if (first)
+			snprintf(first, size, "%s", node);
+	}
+	return n;
+}
+
+/*
+ * USBBLK_LUN, or the lowest LUN node there is: a stick plugged in while
+ * a file of the one before is still open gets the next number.
+ */
 static const char *lun_node(void)
 {
+	static char node[32];
 	const char *v = getenv("USBBLK_LUN");
 
-	return v && *v ? v : "/dev/usbblk0";
+	if (v && *v)
+		return v;
+	snprintf(node, sizeof(node), "/dev/usbblk0");
+	count_luns(node, sizeof(node));
+	return node;
 }
 
 static double now_s(void)
@@ -131,13 +157,13 @@ static int enumerate(struct usbblk_device_info *devs, unsigned int max)
 	return ret;
 }
 
-static int open_lun(const char *node, double wait_s)
+static int open_lun(double wait_s)
 {
 	double end = now_s() + wait_s;
 	int fd;
 
 	for (;;) {
-		fd = open(node, O_RDWR);
+		fd = open(lun_node(), O_RDWR);
 		if (fd >= 0 || now_s() > end)
 			return fd;
 		usleep(100000);
@@ -200,6 +226,92 @@ static void device_gone(int fd)
 	result(lun < 0 && errno == ENOENT, "%s is gone", lun_node());
 }
 
+static const char *state_name(const struct usbblk_device_info *d);
+static int enum_errno_ok(int e);
+
+/* fakedev plugs the good stick in again after one that left: it must work. */
+static void next_plug_ok(void)
+{
+	struct usbblk_device_info devs[4];
+	struct usbblk_info info;
+	int fd, n;
+
+	fd = open_lun(40);
+	result(fd >= 0, "the next stick plugged in gets its LUN (%s)", fd < 0 ? ename(errno) : "open");
+	if (fd < 0)
+		return;
+	if (!ioctl(fd, USBBLK_IOC_GET_INFO, &info))
+		next_read_ok(fd, info.block_size);
+	close(fd);
+	n = enumerate(devs, 4);
+	result(n == 1, "ENUMERATE lists it alone: nothing left of the stick that went (%d)", n);
+}
+
+/*
+ * The stick vanished at one stage of its enumeration (fakedev's
+ * FAULT_DISCONNECT_ENUM, serial VANISHING once its strings are read) and
+ * fakedev plugs the good one (FAKEDEV0001) 3 s later.  Until that one is
+ * up, ENUMERATE may show nothing, the vanishing stick on its way
+ * (addressed, configured) or FAILED with an errno - never anything else;
+ * then the good stick must be the only device (the slot of the other one
+ * freed: the arm64 target has only 2) and its LUN must work.
+ */
+static void enum_gone_outcome(void)
+{
+	struct usbblk_device_info devs[8];
+	double t0 = now_s(), end = t0 + 90;
+	int n = 0, i, good = 0, empty = 0, failed = 0, bad = 0, fd;
+	char last[256] = "", snap[256];
+
+	while (now_s() < end && !good) {
+		int k = 0;
+
+		n = enumerate(devs, 8);
+		if (n < 0) {
+			result(0, "ENUMERATE answers %s", ename(-n));
+			return;
+		}
+		empty += n == 0;
+		k = snprintf(snap, sizeof(snap), "%d device(s)", n);
+		for (i = 0; i < n && i < 8; i++) {
+			const struct usbblk_device_info *d = &devs[i];
+
+			if (k < (int)sizeof(snap))
+				k += snprintf(snap + k, sizeof(snap) - k, "; \"%s\" %s %s", d->serial,
+					      state_name(d), ename(d->error));
+			if (!strcmp(d->serial, "FAKEDEV0001") && d->state == USBBLK_DEV_CONFIGURED) {
+				good = 1;
+			} else if (d->state == USBBLK_DEV_FAILED) {
+				failed++;
+				bad += !enum_errno_ok(d->error);
+			} else if (d->state > USBBLK_DEV_CONFIGURED || d->error) {
+				bad++;
+			}
+		}
+		if (strcmp(snap, last)) {
+			printf("# +%.1fs: %s\n", now_s() - t0, snap);
+			snprintf(last, sizeof(last), "%s", snap);
+		}
+		if (!good)
+			usleep(200000);
+	}
+	result(!bad, "every listing showed the vanished stick gone, on its way, or FAILED with an "
+	       "errno (%d not)", bad);
+	printf("# the vanished stick: %d empty listings, %d FAILED entries before the next one\n",
+	       empty, failed);
+	result(good, "the next stick (FAKEDEV0001) is configured after %.1fs", now_s() - t0);
+	result(n == 1, "ENUMERATE lists it alone: nothing left of the vanished stick (%d)", n);
+	fd = open_lun(20);
+	result(fd >= 0, "%s is there (%s)", lun_node(), fd < 0 ? ename(errno) : "open");
+	if (fd >= 0) {
+		struct usbblk_info info;
+
+		if (!ioctl(fd, USBBLK_IOC_GET_INFO, &info))
+			next_read_ok(fd, info.block_size);
+		close(fd);
+	}
+}
+
 static int utf8_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -248,7 +360,11 @@ static void enum_outcome(const struct fd_scenario *sc)
 		printf("# device %d: %04x:%04x %s, error %s, flags %#x, class %02x/%02x/%02x, "
 		       "config %u\n", i, d->vendor_id, d->product_id, state_name(d), ename(d->error),
 		       d->flags, d->if_class, d->if_subclass, d->if_protocol, d->config_value);
-		if (d->state == USBBLK_DEV_FAILED)
+		if (sc->err)	/* desc.c must refuse it */
+			result(d->state == USBBLK_DEV_FAILED && d->error == sc->err,
+			       "device %d: FAILED with %s (%s, %s)", i, ename(sc->err),
+			       state_name(d), ename(d->error));
+		else if (d->state == USBBLK_DEV_FAILED)
 			result(enum_errno_ok(d->error), "device %d: FAILED with a meaningful errno (%s)",
 			       i, ename(d->error));
 		else
@@ -266,7 +382,6 @@ static void enum_outcome(const struct fd_scenario *sc)
 	}
 	n = enumerate(devs, 8);
 	result(n >= 0, "ENUMERATE again: the controller still answers (%d)", n);
-	(void)sc;
 }
 
 /*
@@ -325,7 +440,7 @@ static void fuzz_outcome(void)
 	result(!bad, "every mutated stick FAILED with a meaningful errno or was used (%u not)", bad);
 	result(seen >= fuzz / 2, "most enumerations were seen (%u of %u)", seen, fuzz);
 	result(good, "the good stick is back afterwards");
-	fd = open_lun(lun_node(), 10);
+	fd = open_lun(10);
 	if (fd >= 0) {
 		struct usbblk_info info;
 
@@ -354,14 +469,14 @@ static const struct fd_scenario *find(const char *name)
 }
 
 /* Ask fakedev for scenario NAME and wait for the stick to come back with it. */
-static int switch_to(const char *name)
+static int switch_to(const char *name, int wait_back)
 {
 	struct usbblk_device_info devs[4];
 	struct usbblk_info info;
 	double end;
 	int fd, e, n = -1;
 
-	fd = open_lun(lun_node(), 20);
+	fd = open_lun(20);
 	if (fd < 0 || ioctl(fd, USBBLK_IOC_GET_INFO, &info)) {
 		result(0, "switch to %s: no LUN to write the switch block to (%s)", name,
 		       ename(errno));
@@ -382,10 +497,17 @@ static int switch_to(const char *name)
 	while (!ioctl(fd, USBBLK_IOC_GET_INFO, &info) && now_s() < end)
 		usleep(50000);
 	close(fd);
+	if (!wait_back)
+		return 0;
 	/* ... and comes back with the new scenario */
 	end = now_s() + 20;
 	while (now_s() < end) {
+		double t0 = now_s();
+
 		n = enumerate(devs, 4);
+		/* a synchronous ENUMERATE waits for the attach (all LUN probes) */
+		if (now_s() - t0 > 2)
+			printf("# ENUMERATE took %.1fs (the stick's attach)\n", now_s() - t0);
 		if (n >= 1)
 			return 0;
 		usleep(200000);
@@ -430,6 +552,10 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 		fuzz_outcome();
 		goto out;
 	}
+	if (sc->op == OP_ENUM_GONE) {
+		enum_gone_outcome();
+		goto out;
+	}
 	if (sc->op == OP_STRINGS) {
 		n = enumerate(devs, 4);
 		result(n == 1 && devs[0].state == USBBLK_DEV_CONFIGURED, "configured (%d devices, "
@@ -443,7 +569,7 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 		}
 	}
 
-	fd = open_lun(lun_node(), 10);
+	fd = open_lun(10);
 	result(fd >= 0, "%s is there (%s)", lun_node(), fd < 0 ? ename(errno) : "open");
 	if (fd < 0)
 		goto out;
@@ -467,12 +593,9 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 		next_read_ok(fd, info.block_size);
 		break;
 	case OP_LUN0_ONLY: {
-		int other = open("/dev/usbblk1", O_RDWR);
+		int nodes = count_luns(NULL, 0);
 
-		result(other < 0 && errno == ENOENT, "no node for the LUNs that do not answer (%s)",
-		       other < 0 ? ename(errno) : "/dev/usbblk1 exists");
-		if (other >= 0)
-			close(other);
+		result(nodes == 1, "no node for the LUNs that do not answer (%d LUN nodes)", nodes);
 		next_read_ok(fd, info.block_size);
 		break;
 	}
@@ -488,6 +611,10 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 			show_sense(fd);
 		if (sc->then == THEN_GONE) {
 			device_gone(fd);
+			close(fd);
+			fd = -1;
+			if (in_list)
+				next_plug_ok();
 			break;
 		}
 		next_read_ok(fd, info.block_size);
@@ -571,7 +698,8 @@ int main(void)
 				result(0, "unknown scenario");
 				continue;
 			}
-			if (switch_to(w))
+			in_list = 1;
+			if (switch_to(w, find(w)->op != OP_ENUM_GONE))
 				break;
 			run_scenario(find(w), trigger);
 		}

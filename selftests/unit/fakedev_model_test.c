@@ -444,6 +444,107 @@ TEST_F(stick, fuzzed_configurations)
 	EXPECT_LT(50, differ);
 }
 
+/* bad=LBA: every read touching it fails with MEDIUM ERROR; writes and other reads work. */
+TEST_F(stick, bad_sector)
+{
+	uint8_t cdb[10], rs[6] = { 0x03, 0, 0, 0, 18, 0 };
+
+	fd_dev_free(&self->d);
+	unlink(self->img);
+	setup_spec(_metadata, self, "good,bad=100");
+	read10(cdb, 98, 4);
+	ASSERT_EQ(FD_OK, send_cbw(self, 2048, 1, cdb, 10));
+	fd_bulk_in(&self->d, 2048, &self->r);
+	EXPECT_EQ(FD_STALL, self->r.status);	/* no data: the data stage ends */
+	fd_control(&self->d, &(struct fd_setup){ .type = 0x02, .request = 1, .index = 0x81 },
+		   NULL, &self->r);
+	EXPECT_EQ(1, csw(self, NULL));		/* FAILED */
+	ASSERT_EQ(FD_OK, send_cbw(self, 18, 1, rs, 6));
+	fd_bulk_in(&self->d, 18, &self->r);
+	ASSERT_EQ(18, self->r.len);
+	EXPECT_EQ(0x03, self->r.data[2]);
+	EXPECT_EQ(0x11, self->r.data[12]);
+	EXPECT_EQ(0, csw(self, NULL));
+	read10(cdb, 101, 4);
+	ASSERT_EQ(FD_OK, send_cbw(self, 2048, 1, cdb, 10));
+	fd_bulk_in(&self->d, 2048, &self->r);
+	EXPECT_EQ(FD_OK, self->r.status);
+	EXPECT_EQ(2048, self->r.len);
+	EXPECT_EQ(101, self->r.data[0]);
+	EXPECT_EQ(0, csw(self, NULL));
+}
+
+/* FAULT_DISCONNECT_ENUM: the device leaves at its stage, once, and nowhere else. */
+TEST(enum_disconnect_stages)
+{
+	static const struct { const char *name; struct fd_setup s; } ctl[] = {
+		{ "unplug-enum-dev8", { 0x80, 6, 0x0100, 0, 8 } },
+		{ "unplug-enum-dev18", { 0x80, 6, 0x0100, 0, 18 } },
+		{ "unplug-enum-cfg9", { 0x80, 6, 0x0200, 0, 9 } },
+		{ "unplug-enum-cfg", { 0x80, 6, 0x0200, 0, 44 } },
+		{ "unplug-enum-langid", { 0x80, 6, 0x0300, 0, 255 } },
+		{ "unplug-enum-string", { 0x80, 6, 0x0302, 0x409, 255 } },
+		{ "unplug-enum-maxlun", { 0xa1, 0xfe, 0, 0, 1 } },
+	};
+	struct fd_opts o;
+	struct fd_dev d;
+	struct fd_reply r;
+	char err[128];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
+		ASSERT_EQ(0, fd_opts_parse(&o, ctl[i].name, err, sizeof(err))) TH_LOG("%s", err);
+		ASSERT_EQ(0, fd_dev_init(&d, &o, err, sizeof(err)));
+		/* every other stage is answered ... */
+		for (j = 0; j < sizeof(ctl) / sizeof(ctl[0]); j++) {
+			if (j == i)
+				continue;
+			fd_control(&d, &ctl[j].s, NULL, &r);
+			EXPECT_NE(FD_DISCONNECT, r.status) TH_LOG("%s at %zu", ctl[i].name, j);
+		}
+		/* ... its own is not, and only the first time */
+		fd_control(&d, &ctl[i].s, NULL, &r);
+		EXPECT_EQ(FD_DISCONNECT, r.status) TH_LOG("%s", ctl[i].name);
+		fd_control(&d, &ctl[i].s, NULL, &r);
+		EXPECT_EQ(FD_OK, r.status) TH_LOG("%s again", ctl[i].name);
+		EXPECT_FALSE(fd_enum_leave(&d, ENUM_AT_SET_CONFIG));
+		fd_dev_free(&d);
+	}
+	ASSERT_EQ(0, fd_opts_parse(&o, "unplug-enum-setconfig", err, sizeof(err)));
+	ASSERT_EQ(0, fd_dev_init(&d, &o, err, sizeof(err)));
+	EXPECT_FALSE(fd_enum_leave(&d, ENUM_AT_DEV8));
+	EXPECT_TRUE(fd_enum_leave(&d, ENUM_AT_SET_CONFIG));
+	EXPECT_FALSE(fd_enum_leave(&d, ENUM_AT_SET_CONFIG));
+	fd_dev_free(&d);
+}
+
+/* The SCSI stages: INQUIRY's CBW, TEST UNIT READY's CSW, READ CAPACITY's data. */
+TEST_F(stick, enum_disconnect_scsi)
+{
+	uint8_t inq[6] = { 0x12, 0, 0, 0, 36, 0 }, tur[6] = { 0 }, cap[10] = { 0x25 };
+
+	fd_dev_free(&self->d);
+	unlink(self->img);
+	setup_spec(_metadata, self, "unplug-enum-inquiry");
+	EXPECT_EQ(FD_OK, send_cbw(self, 0, 0, tur, 6));
+	EXPECT_EQ(0, csw(self, NULL));
+	EXPECT_EQ(FD_DISCONNECT, send_cbw(self, 36, 1, inq, 6));
+
+	fd_dev_free(&self->d);
+	unlink(self->img);
+	setup_spec(_metadata, self, "unplug-enum-tur");
+	ASSERT_EQ(FD_OK, send_cbw(self, 0, 0, tur, 6));
+	fd_bulk_in(&self->d, 13, &self->r);
+	EXPECT_EQ(FD_DISCONNECT, self->r.status);
+
+	fd_dev_free(&self->d);
+	unlink(self->img);
+	setup_spec(_metadata, self, "unplug-enum-readcap");
+	ASSERT_EQ(FD_OK, send_cbw(self, 8, 1, cap, 10));
+	fd_bulk_in(&self->d, 8, &self->r);
+	EXPECT_EQ(FD_DISCONNECT, self->r.status);
+}
+
 TEST(timing_model)
 {
 	struct fd_opts o;

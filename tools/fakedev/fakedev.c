@@ -9,7 +9,10 @@
  * usbredir "usb host" side of the device in model.c until QEMU hangs up.
  * Options: image=FILE (one a LUN, repeatable), luns=N (GET MAX LUN + 1),
  * speed=super|high, bs=BYTES, serial=TEXT, trigger=LBA, times=N, seed=N,
- * latency=US, pause=MS, pause_every=N, timing=stick, verbose=1; the
+ * latency=US, pause=MS, pause_every=N, timing=stick, bad=LBA (reads of it
+ * fail: MEDIUM ERROR), fuzz=N, corpus=DIR, fuzz_idle=MS (desc-fuzz: the
+ * next mutated stick once the host has been quiet that long, rather than
+ * after 2.5 s), verbose=1; the
  * scenarios are listed in scenario.h.  The log (stderr) has one line a
  * fault and a summary at the end.
  *
@@ -58,8 +61,11 @@ static int connected;
 static uint64_t replug_ns;
 static int replug_phase;
 static const struct fd_scenario *replug_scn;
+/* desc-fuzz with fuzz_idle=MS: the last request of this plug-in */
+static uint64_t last_request_ns;
 
 static void schedule_replug(int phase, uint64_t in_ms, const struct fd_scenario *scn);
+static void device_leaves(void);
 
 static uint64_t now_ns(void)
 {
@@ -171,6 +177,10 @@ static void set_config_cb(void *priv, uint64_t id, struct usb_redir_set_configur
 	};
 
 	(void)priv;
+	if (fd_enum_leave(&dev, ENUM_AT_SET_CONFIG)) {
+		device_leaves();	/* unanswered: QEMU cancels it with the device */
+		return;
+	}
 	if (h->configuration <= 1)
 		fd_dev_set_config(&dev, h->configuration);
 	usbredirparser_send_configuration_status(parser, id, &st);
@@ -237,6 +247,8 @@ static void schedule_replug(int phase, uint64_t in_ms, const struct fd_scenario 
 /* A switch block, a probe fault shown, or a fault that unplugged: what next. */
 static void after_request(void)
 {
+	if (connected)
+		last_request_ns = now_ns();
 	if (dev.switch_to && dev.state == BOT_CBW && !replug_phase) {
 		schedule_replug(1, 0, dev.switch_to);
 		dev.switch_to = NULL;
@@ -244,12 +256,22 @@ static void after_request(void)
 		schedule_replug(1, 4000, fd_scenario_find("good"));
 		dev.revert = false;
 	}
-	if (!connected && !replug_phase && dev.switched)
+	/* a device that left (switched to, or vanishing mid-enumeration) comes back good */
+	if (!connected && !replug_phase &&
+	    (dev.switched || dev.o.scn->fault == FAULT_DISCONNECT_ENUM))
 		schedule_replug(2, 3000, fd_scenario_find("good"));
 }
 
 static void replug_due(void)
 {
+	/*
+	 * desc-fuzz, fuzz_idle=MS: the host has read the mutated stick and
+	 * gone quiet (FAILED, or configured and probed): next one, before
+	 * the 2.5 s are up
+	 */
+	if (replug_phase == 1 && dev.o.scn->fault == FAULT_DESC_FUZZ && dev.o.fuzz_idle_ms &&
+	    last_request_ns && now_ns() > last_request_ns + dev.o.fuzz_idle_ms * 1000000ull)
+		replug_ns = 0;
 	if (!replug_phase || now_ns() < replug_ns)
 		return;
 	if (replug_phase == 1) {
@@ -271,6 +293,7 @@ static void replug_due(void)
 	fd_dev_switch(&dev, replug_scn);
 	if (replug_scn->fault == FAULT_DESC_FUZZ) {
 		fd_fuzz_next(&dev);
+		last_request_ns = 0;
 		if (dev.o.verbose || dev.fuzz_count <= 3 || dev.fuzz_count % 100 == 0) {
 			size_t i;
 
@@ -354,6 +377,10 @@ static void control_cb(void *priv, uint64_t id, struct usb_redir_control_packet_
 	if (data)
 		usbredirparser_free_packet_data(parser, data);
 	(void)data_len;
+	if (r.status == FD_DISCONNECT) {
+		device_leaves();
+		return;
+	}
 	if (dev.o.verbose)
 		fprintf(stderr, "fakedev: control %02x %02x %04x %04x %u -> %s %zu\n", h->requesttype,
 			h->request, h->value, h->index, h->length,
@@ -596,8 +623,13 @@ int main(int argc, char **argv)
 			timeout = pend[0].due_ns > now ? (int)((pend[0].due_ns - now) / 1000000) + 1 : 0;
 		}
 		if (replug_phase) {
-			uint64_t now = now_ns();
-			int t = replug_ns > now ? (int)((replug_ns - now) / 1000000) + 1 : 0;
+			uint64_t now = now_ns(), at = replug_ns;
+			int t;
+
+			if (dev.o.scn->fault == FAULT_DESC_FUZZ && dev.o.fuzz_idle_ms &&
+			    last_request_ns && last_request_ns + dev.o.fuzz_idle_ms * 1000000ull < at)
+				at = last_request_ns + dev.o.fuzz_idle_ms * 1000000ull;
+			t = at > now ? (int)((at - now) / 1000000) + 1 : 0;
 
 			if (timeout < 0 || t < timeout)
 				timeout = t;

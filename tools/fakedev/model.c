@@ -99,6 +99,7 @@ int fd_opts_parse(struct fd_opts *o, const char *spec, char *err, size_t errlen)
 	o->trigger_lba = 1000;
 	o->seed = 1;
 	o->fuzz = 20;
+	o->bad_lba = ~0ULL;
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf)) {
 		snprintf(err, errlen, "options too long");
 		return -1;
@@ -161,8 +162,12 @@ int fd_opts_parse(struct fd_opts *o, const char *spec, char *err, size_t errlen)
 			o->latency_us = 500;
 			o->pause_ms = 80;
 			o->pause_every = 200;
+		} else if (!strcmp(kv, "bad")) {
+			o->bad_lba = strtoull(v, NULL, 0);
 		} else if (!strcmp(kv, "corpus")) {
 			o->corpus = strdup(v);
+		} else if (!strcmp(kv, "fuzz_idle")) {
+			o->fuzz_idle_ms = strtoul(v, NULL, 0);
 		} else if (!strcmp(kv, "fuzz")) {
 			o->fuzz = strtoul(v, NULL, 0);
 		} else if (!strcmp(kv, "verbose")) {
@@ -247,6 +252,7 @@ static void bot_idle(struct fd_dev *d)
 	d->done = 0;
 	d->csw_stalled = false;
 	d->pending_delay_us = 0;
+	d->leave_data = d->leave_csw = false;
 }
 
 void fd_dev_reset(struct fd_dev *d)
@@ -443,7 +449,10 @@ static size_t desc_string(struct fd_dev *d, uint8_t *p, unsigned int index)
 
 	snprintf(fuzz_serial, sizeof(fuzz_serial), "FUZZ%04u", d->fuzz_count);
 	s = index == 1 ? "usbblk" : index == 2 ? "fakedev stick" :
-	    index == 3 ? (d->o.scn->fault == FAULT_DESC_FUZZ ? fuzz_serial : d->o.serial) : NULL;
+	    index == 3 ? (d->o.scn->fault == FAULT_DESC_FUZZ ? fuzz_serial :
+			  /* the stick that vanishes: told apart from the good one after it */
+			  d->o.scn->fault == FAULT_DISCONNECT_ENUM ? "VANISHING" : d->o.serial) :
+	    NULL;
 	if (!s)
 		return 0;
 	n = strlen(s);
@@ -660,6 +669,44 @@ static bool fault_is(const struct fd_dev *d, enum fd_fault f)
 	return d->o.scn->fault == f;
 }
 
+/**
+ * fd_enum_leave() - does the device vanish at this enumeration stage?
+ * @d: the device
+ * @stage: the request being answered
+ *
+ * FAULT_DISCONNECT_ENUM fires once, at the stage its param names.
+ *
+ * Return: true when the request must go unanswered and the device leave.
+ */
+bool fd_enum_leave(struct fd_dev *d, enum fd_enum_stage stage)
+{
+	if (!fault_is(d, FAULT_DISCONNECT_ENUM) || d->o.scn->param != stage || d->fired)
+		return false;
+	d->fired++;
+	logf_(d, "fault %s fires: the device leaves at enumeration stage %u", d->o.scn->name,
+	      stage);
+	return true;
+}
+
+/* The enumeration stage a control request is (0: none of them). */
+static enum fd_enum_stage control_stage(struct fd_dev *d, const struct fd_setup *s)
+{
+	if (s->type == 0x80 && s->request == 6) {
+		switch (s->value >> 8) {
+		case 1:
+			return s->length <= 8 ? ENUM_AT_DEV8 : ENUM_AT_DEV18;
+		case 2:
+			return s->length <= 9 ? ENUM_AT_CFG9 : ENUM_AT_CFG;
+		case 3:
+			return s->value & 0xff ? ENUM_AT_STRING : ENUM_AT_LANGID;
+		}
+	}
+	if (s->type == 0xa1 && s->request == 0xfe)
+		return ENUM_AT_MAXLUN;
+	(void)d;
+	return 0;
+}
+
 void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 		struct fd_reply *r)
 {
@@ -667,6 +714,10 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 	size_t n = 0;
 
 	(void)data;
+	if (fd_enum_leave(d, control_stage(d, s))) {
+		reply(r, FD_DISCONNECT, NULL, 0);
+		return;
+	}
 	switch (s->type << 8 | s->request) {
 	case 0x8006:		/* GET_DESCRIPTOR */
 		switch (s->value >> 8) {
@@ -772,7 +823,8 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 			goto stall;
 		break;
 	case 0xa1fe:		/* GET MAX LUN */
-		p[0] = fault_is(d, FAULT_MAXLUN_LIE) ? 15 : d->o.luns - 1;
+		p[0] = fault_is(d, FAULT_MAXLUN_LIE) || fault_is(d, FAULT_MAXLUN_SILENT) ? 15 :
+		       d->o.luns - 1;
 		n = 1;
 		break;
 	case 0x21ff:		/* Bulk-Only Mass Storage Reset */
@@ -867,7 +919,9 @@ static void scsi_rw(struct fd_dev *d, bool write, uint64_t lba, uint32_t count, 
 		d->buf_len = bytes;
 		return;
 	}
-	if (pread(l->fd, d->buf, bytes, lba * d->o.block_size) != (ssize_t)bytes) {
+	/* a sector that cannot be read (option bad=): every read of it */
+	if ((d->o.bad_lba >= lba && d->o.bad_lba - lba < count) ||
+	    pread(l->fd, d->buf, bytes, lba * d->o.block_size) != (ssize_t)bytes) {
 		check_condition(d, 0x03, 0x11, 0x00);
 		return;
 	}
@@ -1194,6 +1248,12 @@ static void finish_write(struct fd_dev *d)
 		check_condition(d, 0x03, 0x0c, 0x00);
 }
 
+/* FAULT_DISCONNECT_ENUM at the first INQUIRY: the CBW is never taken. */
+static bool cbw_leaves(struct fd_dev *d, const uint8_t *cbw)
+{
+	return cbw[15] == 0x12 && fd_enum_leave(d, ENUM_AT_INQUIRY);
+}
+
 void fd_bulk_out(struct fd_dev *d, const uint8_t *data, size_t len, struct fd_reply *r)
 {
 	size_t n;
@@ -1211,7 +1271,19 @@ void fd_bulk_out(struct fd_dev *d, const uint8_t *data, size_t len, struct fd_re
 			reply(r, FD_STALL, NULL, 0);
 			return;
 		}
+		if (cbw_leaves(d, data)) {
+			reply(r, FD_DISCONNECT, NULL, 0);
+			return;
+		}
+		if (fault_is(d, FAULT_MAXLUN_SILENT) && (data[13] & 0x0f)) {
+			reply(r, FD_HOLD, NULL, 0);	/* a LUN that is not there: silence */
+			return;
+		}
 		start_command(d, data);
+		if (d->state == BOT_DATA_IN && d->cdb[0] == 0x25)
+			d->leave_data = fd_enum_leave(d, ENUM_AT_READCAP);
+		else if (d->state == BOT_CSW && d->cdb[0] == 0x00)
+			d->leave_csw = fd_enum_leave(d, ENUM_AT_TUR);
 		if (armed(d, FAULT_HOLD_CBW) || armed(d, FAULT_DISCONNECT_CBW)) {
 			/* as if the CBW never arrived */
 			d->state = BOT_CBW;
@@ -1260,7 +1332,7 @@ static void bulk_in_data(struct fd_dev *d, size_t len, struct fd_reply *r)
 {
 	size_t n;
 
-	if (armed(d, FAULT_HOLD_DATA) || armed(d, FAULT_DISCONNECT_DATA)) {
+	if (armed(d, FAULT_HOLD_DATA) || armed(d, FAULT_DISCONNECT_DATA) || d->leave_data) {
 		reply(r, armed(d, FAULT_HOLD_DATA) ? FD_HOLD : FD_DISCONNECT, NULL, 0);
 		return;
 	}
@@ -1320,7 +1392,7 @@ static void bulk_in_csw(struct fd_dev *d, size_t len, struct fd_reply *r)
 		reply(r, FD_STALL, NULL, 0);
 		return;
 	}
-	if (armed(d, FAULT_HOLD_CSW) || armed(d, FAULT_DISCONNECT_CSW)) {
+	if (armed(d, FAULT_HOLD_CSW) || armed(d, FAULT_DISCONNECT_CSW) || d->leave_csw) {
 		reply(r, armed(d, FAULT_HOLD_CSW) ? FD_HOLD : FD_DISCONNECT, NULL, 0);
 		return;
 	}

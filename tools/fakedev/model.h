@@ -77,8 +77,10 @@ struct fd_opts {
 	uint64_t latency_us;		/* mean per-command latency */
 	uint64_t pause_ms;		/* an occasional long pause ... */
 	unsigned int pause_every;	/* ... on 1 command in this many */
+	uint64_t bad_lba;		/* reads of it: MEDIUM ERROR (~0: none) */
 	unsigned int fuzz;		/* desc-fuzz: plug-ins before "good" again */
 	const char *corpus;		/* desc-fuzz: directory of seeds */
+	unsigned int fuzz_idle_ms;	/* desc-fuzz: unplug once the host is this idle */
 	bool verbose;
 };
 
@@ -103,6 +105,7 @@ struct fd_dev {
 	bool armed;			/* this command carries the fault */
 	unsigned int storm;		/* commands left in a sense storm */
 	bool csw_stalled;		/* FAULT_STALL_CSW: stalled once */
+	bool leave_data, leave_csw;	/* FAULT_DISCONNECT_ENUM in this command */
 	bool ua_pending;		/* UNIT ATTENTION on the next command */
 	int sense_mode;			/* next REQUEST SENSE: 1 garbage, 2 short */
 	uint64_t rng;
@@ -137,6 +140,7 @@ void fd_bulk_out(struct fd_dev *d, const uint8_t *data, size_t len, struct fd_re
 void fd_bulk_in(struct fd_dev *d, size_t len, struct fd_reply *r);
 uint64_t fd_timing_delay_us(struct fd_dev *d);
 void fd_dev_switch(struct fd_dev *d, const struct fd_scenario *scn);
+bool fd_enum_leave(struct fd_dev *d, enum fd_enum_stage stage);
 bool fd_dev_is_hub(const struct fd_dev *d);
 void fd_fuzz_add_seed(struct fd_dev *d, const uint8_t *buf, size_t len);
 void fd_fuzz_next(struct fd_dev *d);

@@ -32,6 +32,7 @@ enum fd_fault {
 	FAULT_HOLD_DATA,	/* the data stage is never answered */
 	FAULT_HOLD_CSW,		/* the CSW is never sent */
 	FAULT_MAXLUN_LIE,	/* GET MAX LUN 15; LUNs 1..15 do not exist */
+	FAULT_MAXLUN_SILENT,	/* GET MAX LUN 15; LUNs 1..15 never take a CBW */
 	FAULT_RESET_FAIL,	/* phase error, and the Mass Storage Reset STALLs */
 	FAULT_CAPACITY0,	/* READ CAPACITY: 0 blocks (last LBA 2^64 - 1) */
 	FAULT_BLOCK_SIZE,	/* READ CAPACITY: block size = param */
@@ -45,6 +46,8 @@ enum fd_fault {
 	FAULT_DISCONNECT_CBW,	/* the device leaves instead of taking the CBW */
 	FAULT_DISCONNECT_DATA,	/* ... during the data stage */
 	FAULT_DISCONNECT_CSW,	/* ... before the CSW */
+	FAULT_DISCONNECT_ENUM,	/* the device leaves during enumeration: param is
+				 * enum fd_enum_stage (once; "good" comes back) */
 	FAULT_DESC,		/* a broken descriptor: param is enum fd_desc_fault */
 	FAULT_DESC_FUZZ,	/* each plug-in a mutated configuration (fuzz=N of them) */
 };
@@ -75,6 +78,21 @@ enum fd_desc_fault {
 	DESC_HUB255,		/* a hub whose hub descriptor says 255 ports */
 };
 
+/* FAULT_DISCONNECT_ENUM: the request the device vanishes at (unanswered). */
+enum fd_enum_stage {
+	ENUM_AT_DEV8 = 1,	/* GET_DESCRIPTOR(device), the first 8 bytes */
+	ENUM_AT_DEV18,		/* GET_DESCRIPTOR(device), all 18 */
+	ENUM_AT_CFG9,		/* GET_DESCRIPTOR(configuration), 9 bytes */
+	ENUM_AT_CFG,		/* GET_DESCRIPTOR(configuration), wTotalLength */
+	ENUM_AT_LANGID,		/* GET_DESCRIPTOR(string 0) */
+	ENUM_AT_STRING,		/* the first GET_DESCRIPTOR(string n) */
+	ENUM_AT_SET_CONFIG,	/* SET_CONFIGURATION */
+	ENUM_AT_MAXLUN,		/* GET MAX LUN */
+	ENUM_AT_INQUIRY,	/* the first INQUIRY's CBW */
+	ENUM_AT_TUR,		/* the first TEST UNIT READY, before its CSW */
+	ENUM_AT_READCAP,	/* the first READ CAPACITY, its data stage */
+};
+
 /* What the guest test does with a scenario (selftests/fakedev_test.c). */
 enum fd_op {
 	OP_NONE,	/* nothing beyond the LUN working (io tests) */
@@ -87,6 +105,7 @@ enum fd_op {
 	OP_ENUM,	/* enumeration fails cleanly: FAILED with errno, or left alone */
 	OP_STRINGS,	/* bad strings: configured, LUN works, strings valid UTF-8 */
 	OP_FUZZ,	/* N mutated enumerations, then the good stick again */
+	OP_ENUM_GONE,	/* it vanished mid-enumeration: gone, the next stick works */
 };
 
 /* After the op: the next well-behaved command works, or the device left. */
@@ -139,6 +158,8 @@ S("nak-csw", FAULT_HOLD_CSW, 0, OP_READ, ETIMEDOUT, THEN_OK, \
   "xfer.c timeout on the CSW (stop endpoint) -> bot.c bot_reset_recovery()") \
 S("maxlun-lie", FAULT_MAXLUN_LIE, 0, OP_LUN0_ONLY, 0, THEN_OK, \
   "bot.c bot_max_lun() 15 -> lun.c usbblk_lun_probe() fails for LUNs 1..15") \
+S("maxlun-silent", FAULT_MAXLUN_SILENT, 0, OP_LUN0_ONLY, 0, THEN_OK, \
+  "lun.c usbblk_lun_probe() for LUNs 1..15: INQUIRY's CBW times out -> bot.c bot_reset_recovery()") \
 S("reset-fail", FAULT_RESET_FAIL, 0, OP_READ, EIO, THEN_OK, \
   "bot.c bot_reset_recovery(): Mass Storage Reset STALLs -> clear halts anyway") \
 S("capacity0", FAULT_CAPACITY0, 0, OP_NO_LUN, 0, THEN_OK, \
@@ -171,12 +192,40 @@ S("unplug-data", FAULT_DISCONNECT_DATA, 0, OP_READ, ENODEV, THEN_GONE, \
   "enum.c device gone during the data stage -> pages unpinned after the slot is disabled") \
 S("unplug-csw", FAULT_DISCONNECT_CSW, 0, OP_READ, ENODEV, THEN_GONE, \
   "enum.c device gone before the CSW -> bot.c -ENODEV, LUN removed") \
+S("unplug-cbw-write", FAULT_DISCONNECT_CBW, 0, OP_WRITE, ENODEV, THEN_GONE, \
+  "enum.c usbblk_udev_disconnect() -> xfer.c usbblk_ep_abort_all(): the WRITE's CBW TD -ENODEV") \
+S("unplug-data-out", FAULT_DISCONNECT_DATA, 0, OP_WRITE, ENODEV, THEN_GONE, \
+  "enum.c usbblk_udev_disconnect() during the bulk-OUT data stage -> xfer.c TD -ENODEV, unpinned") \
+S("unplug-csw-write", FAULT_DISCONNECT_CSW, 0, OP_WRITE, ENODEV, THEN_GONE, \
+  "enum.c usbblk_udev_disconnect() after the WRITE's data -> bot.c bot_read_csw() -ENODEV") \
+S("unplug-enum-dev8", FAULT_DISCONNECT_ENUM, ENUM_AT_DEV8, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c udev_address(): 8-byte device descriptor times out -> udev_setup() fresh slot -> FAILED") \
+S("unplug-enum-dev18", FAULT_DISCONNECT_ENUM, ENUM_AT_DEV18, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c udev_read_descriptors(): 18-byte read times out -> FAILED, freed at the port change") \
+S("unplug-enum-cfg9", FAULT_DISCONNECT_ENUM, ENUM_AT_CFG9, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c udev_read_descriptors(): 9-byte configuration read fails -> FAILED") \
+S("unplug-enum-cfg", FAULT_DISCONNECT_ENUM, ENUM_AT_CFG, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c udev_read_descriptors(): wTotalLength read fails -> FAILED") \
+S("unplug-enum-langid", FAULT_DISCONNECT_ENUM, ENUM_AT_LANGID, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c udev_read_descriptors(): string 0 times out -> udev_configure() times out -> FAILED") \
+S("unplug-enum-string", FAULT_DISCONNECT_ENUM, ENUM_AT_STRING, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c read_string(): each string times out -> udev_configure() times out -> FAILED") \
+S("unplug-enum-setconfig", FAULT_DISCONNECT_ENUM, ENUM_AT_SET_CONFIG, OP_ENUM_GONE, 0, THEN_GONE, \
+  "enum.c udev_configure(): SET_CONFIGURATION fails after Configure Endpoint -> FAILED") \
+S("unplug-enum-maxlun", FAULT_DISCONNECT_ENUM, ENUM_AT_MAXLUN, OP_ENUM_GONE, 0, THEN_GONE, \
+  "bot.c usbblk_bot_max_lun() times out -> 0 -> lun.c usbblk_lun_probe(0) times out -> no LUN") \
+S("unplug-enum-inquiry", FAULT_DISCONNECT_ENUM, ENUM_AT_INQUIRY, OP_ENUM_GONE, 0, THEN_GONE, \
+  "lun.c usbblk_lun_probe(): INQUIRY's CBW times out -> bot.c bot_reset_recovery() -> no LUN") \
+S("unplug-enum-tur", FAULT_DISCONNECT_ENUM, ENUM_AT_TUR, OP_ENUM_GONE, 0, THEN_GONE, \
+  "lun.c lun_wait_ready(): TEST UNIT READY's CSW never comes -> bot.c recovery -> no LUN") \
+S("unplug-enum-readcap", FAULT_DISCONNECT_ENUM, ENUM_AT_READCAP, OP_ENUM_GONE, 0, THEN_GONE, \
+  "lun.c lun_read_capacity(): data stage times out -> bot.c bot_reset_recovery() -> no LUN") \
 S("desc-dev-short", FAULT_DESC, DESC_DEV_SHORT, OP_ENUM, 0, THEN_OK, \
   "enum.c device descriptor read -> desc.c usbblk_parse_device_desc() -EMSGSIZE") \
-S("desc-dev-blen", FAULT_DESC, DESC_DEV_BLEN, OP_ENUM, 0, THEN_OK, \
-  "desc.c usbblk_parse_device_desc(): bLength 255") \
-S("desc-dev-noconfig", FAULT_DESC, DESC_DEV_NOCONFIG, OP_ENUM, 0, THEN_OK, \
-  "desc.c usbblk_parse_device_desc(): bNumConfigurations 0") \
+S("desc-dev-blen", FAULT_DESC, DESC_DEV_BLEN, OP_ENUM, EPROTO, THEN_OK, \
+  "desc.c usbblk_parse_device_desc(): bLength 255, not 18 -> -EPROTO") \
+S("desc-dev-noconfig", FAULT_DESC, DESC_DEV_NOCONFIG, OP_ENUM, EPROTO, THEN_OK, \
+  "desc.c usbblk_parse_device_desc(): bNumConfigurations 0 -> -EPROTO") \
 S("desc-dev-maxp0", FAULT_DESC, DESC_DEV_MAXP0, OP_ENUM, 0, THEN_OK, \
   "desc.c usbblk_ep0_maxp_valid(): bMaxPacketSize0 0") \
 S("desc-cfg-trunc", FAULT_DESC, DESC_CFG_TRUNC, OP_ENUM, 0, THEN_OK, \
@@ -195,8 +244,8 @@ S("desc-numep-30", FAULT_DESC, DESC_NUMEP_30, OP_ENUM, 0, THEN_OK, \
   "desc.c usbblk_walk_end_if(): bNumEndpoints 30, two present") \
 S("desc-maxp-0", FAULT_DESC, DESC_MAXP_0, OP_ENUM, 0, THEN_OK, \
   "desc.c usbblk_walk_endpoint(): wMaxPacketSize 0") \
-S("desc-maxp-huge", FAULT_DESC, DESC_MAXP_HUGE, OP_ENUM, 0, THEN_OK, \
-  "desc.c usbblk_walk_endpoint(): wMaxPacketSize 65535") \
+S("desc-maxp-huge", FAULT_DESC, DESC_MAXP_HUGE, OP_ENUM, EPROTO, THEN_OK, \
+  "desc.c usbblk_walk_endpoint(): wMaxPacketSize 65535 (2047), over the speed's 1024 -> -EPROTO") \
 S("desc-no-companion", FAULT_DESC, DESC_NO_COMPANION, OP_ENUM, 0, THEN_OK, \
   "desc.c usbblk_walk_endpoint(): SuperSpeed endpoint without companion") \
 S("desc-bad-companion", FAULT_DESC, DESC_BAD_COMPANION, OP_ENUM, 0, THEN_OK, \
