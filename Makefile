@@ -165,12 +165,14 @@ $(BUILD)/host/bin/fakedev: $(FAKEDEV_SRCS)
 progs: $(BUILD)/host/bin/fakedev
 
 # fakedev's descriptor fuzzing campaign on x86_64: FAKEDEV_FUZZ mutated
-# enumerations (about 3 s each), seeded from desc.c's libFuzzer corpus
+# enumerations, seeded from desc.c's libFuzzer corpus; the next one once
+# the guest has been quiet FAKEDEV_FUZZ_IDLE ms (at most 2.5 s each)
 FAKEDEV_FUZZ ?= 1000
+FAKEDEV_FUZZ_IDLE ?= 800
 fuzz-fakedev: all
 	$(TOP)/tools/check-image prepare $(BUILD)/fuzz-fakedev.img 512 67108864
 	$(TOP)/tools/vm/run --arch x86_64 --timeout $$(( $(FAKEDEV_FUZZ) * 6 + 600 )) \
-		--fakedev good,image=$(BUILD)/fuzz-fakedev.img,fuzz=$(FAKEDEV_FUZZ),corpus=$(BUILD)/unit/fuzz_desc.corpus,log=$(BUILD)/fuzz-fakedev.log \
+		--fakedev good,image=$(BUILD)/fuzz-fakedev.img,fuzz=$(FAKEDEV_FUZZ),fuzz_idle=$(FAKEDEV_FUZZ_IDLE),corpus=$(BUILD)/unit/fuzz_desc.corpus,log=$(BUILD)/fuzz-fakedev.log \
 		--env USBBLK_FAKEDEV_SCENARIOS=desc-fuzz -- fakedev_test
 
 # 32-bit (armhf) builds of the ABI tests and of usbblkctl, run on the
@@ -338,8 +340,9 @@ bench: all
 		--boots $(BENCH_BOOTS) --reads $(BENCH_READS) $(BENCH_OPTS)
 
 # ---------------------------------------------------------------- soak
-# Mixed I/O on two sticks (one unplugged and re-plugged, one with a media
-# error) for SOAK_MINUTES per arch; acknowledged writes checked on the host.
+# Mixed I/O on two sticks (a usb-storage one unplugged and re-plugged, a
+# tools/fakedev one with its timing model and a media error) for
+# SOAK_MINUTES per arch; acknowledged writes checked on the host.
 SOAK_ARCH ?= arm64 x86_64
 SOAK_MINUTES ?= 30
 soak: all
