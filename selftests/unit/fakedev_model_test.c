@@ -449,9 +449,7 @@ TEST_F(stick, bad_sector)
 {
 	uint8_t cdb[10], rs[6] = { 0x03, 0, 0, 0, 18, 0 };
 
-	fd_dev_free(&self->d);
-	unlink(self->img);
-	setup_spec(_metadata, self, "good,bad=100");
+	SCENARIO("good,bad=100");
 	read10(cdb, 98, 4);
 	ASSERT_EQ(FD_OK, send_cbw(self, 2048, 1, cdb, 10));
 	fd_bulk_in(&self->d, 2048, &self->r);
@@ -523,23 +521,17 @@ TEST_F(stick, enum_disconnect_scsi)
 {
 	uint8_t inq[6] = { 0x12, 0, 0, 0, 36, 0 }, tur[6] = { 0 }, cap[10] = { 0x25 };
 
-	fd_dev_free(&self->d);
-	unlink(self->img);
-	setup_spec(_metadata, self, "unplug-enum-inquiry");
+	SCENARIO("unplug-enum-inquiry");
 	EXPECT_EQ(FD_OK, send_cbw(self, 0, 0, tur, 6));
 	EXPECT_EQ(0, csw(self, NULL));
 	EXPECT_EQ(FD_DISCONNECT, send_cbw(self, 36, 1, inq, 6));
 
-	fd_dev_free(&self->d);
-	unlink(self->img);
-	setup_spec(_metadata, self, "unplug-enum-tur");
+	SCENARIO("unplug-enum-tur");
 	ASSERT_EQ(FD_OK, send_cbw(self, 0, 0, tur, 6));
 	fd_bulk_in(&self->d, 13, &self->r);
 	EXPECT_EQ(FD_DISCONNECT, self->r.status);
 
-	fd_dev_free(&self->d);
-	unlink(self->img);
-	setup_spec(_metadata, self, "unplug-enum-readcap");
+	SCENARIO("unplug-enum-readcap");
 	ASSERT_EQ(FD_OK, send_cbw(self, 8, 1, cap, 10));
 	fd_bulk_in(&self->d, 8, &self->r);
 	EXPECT_EQ(FD_DISCONNECT, self->r.status);
