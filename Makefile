@@ -31,6 +31,7 @@
 #   make dkms-src    the module's sources to /usr/src/usbblk-VERSION for DKMS
 #   make gobench [GOBENCH_N=10000]  the Go latency bench in both guests
 #   make wal-powercut [WAL_CUTS=50]  power cuts under the Go WAL, both guests
+#   make fs-perf     usbblk-fs against the kernel's vfat/exfat, both guests
 #
 # Downloads are cached in $(USBBLK_CACHE) (default ~/.cache/usbblk).
 
@@ -56,7 +57,7 @@ DEBUG_MK := $(USBBLK_CACHE)/debug-kernel.mk
 .PHONY: fuzz-fakedev debug-kernel debug-modules check-debug
 .PHONY: all deps modules dtbs libs libusbblk-check man progs run check unit fuzz fuzz-ioctl soak static checkpatch sparse \
 	coccicheck w1 vmtest clean help install install-module install-udev \
-	install-lib install-progs dkms-src bench gocheck gobench wal-powercut
+	install-lib install-progs dkms-src bench gocheck gobench wal-powercut fs-perf
 .DEFAULT_GOAL := all
 
 ifneq ($(KDIR),)
@@ -310,6 +311,13 @@ WAL_CUTS ?= 50
 wal-powercut: all
 	$(TOP)/tools/go/wal-powercut arm64 $(WAL_CUTS)
 	$(TOP)/tools/go/wal-powercut x86_64 $(WAL_CUTS)
+
+# usbblk-fs against the kernel's own stack (FAT32 and exFAT, a 32 MiB read
+# and a 1000-entry listing) on the same image in the same boot; make
+# check runs it with a 4 MiB file (--short).  Ratios printed, not asserted.
+fs-perf: all
+	$(TOP)/tools/go/fs-perf x86_64
+	$(TOP)/tools/go/fs-perf arm64
 
 # ---------------------------------------------------------------- run
 run: all

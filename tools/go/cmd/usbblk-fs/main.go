@@ -24,7 +24,8 @@
 //	usbblk-fs wal verify DEV             the power-cut check (see below)
 //	usbblk-fs local-cat|local-ls PATH    cat / ls on a kernel mount (to compare)
 //
-// -time prints how long the command took to stderr.
+// -time prints how long the command took to stderr; -part N takes the
+// volume in partition N.
 //
 // DEV is /dev/usbblkN, or a file.  The log lives in -offset/-size bytes of
 // DEV (default: all of it).  Paths on the volume are /-separated, with or
@@ -65,6 +66,7 @@ var (
 	acked   = flag.Int64("acked", -1, "wal verify: the last record number the writer saw acknowledged")
 	roFlag  = flag.Bool("ro", false, "open the device read-only")
 	timeIt  = flag.Bool("time", false, "print how long the command took (stderr)")
+	partN   = flag.Int("part", 0, "the volume in partition N (0: the first FAT/exFAT one, or the bare volume)")
 )
 
 func usage() {
@@ -162,7 +164,7 @@ func fsCmd(cmd, dev string, args []string) error {
 	if ro {
 		r = struct{ io.ReaderAt }{d} // not an io.WriterAt: fat opens read-only
 	}
-	fsys, err := fat.Open(r, d.size, &fat.Options{SectorSize: d.bs})
+	fsys, err := fat.Open(r, d.size, &fat.Options{SectorSize: d.bs, Partition: *partN})
 	if err != nil {
 		return err
 	}
