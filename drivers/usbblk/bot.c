@@ -2,7 +2,22 @@
 /*
  * Bulk-Only Transport (USB Mass Storage Class BOT 1.0): a mass-storage
  * device's commands, one at a time, each a CBW on bulk OUT, an optional
- * data stage, and a CSW on bulk IN; and the recoveries:
+ * data stage, and a CSW on bulk IN; and the recoveries.
+ *
+ * The caller sleeps once per command.  The event thread advances the
+ * stages itself (bot_td_done(), hc->lock held): CBW done -> queue the
+ * data TD (or the CSW); data done -> queue the CSW; CSW done -> complete
+ * the command.  A read's data TD goes on bulk IN right after the CBW's
+ * doorbell: the device takes the CBW first (QEMU's usb-storage processes
+ * it synchronously in the doorbell write, a real device NAKs IN until it
+ * has one).  The CSW TD is never made visible before the data TD's
+ * transfer event: QEMU 7.2 fetches any TD whose cycle bit is written when
+ * it re-kicks the endpoint, and a CSW packet seen while usb-storage's
+ * asynchronous data stage still runs hangs (reads) or STALLs (writes
+ * larger than its 128 KiB buffer).
+ *
+ * Any error ends the command in the stage it happened in, and the
+ * caller, awake in process context, recovers:
  *
  *   STALL in the data stage  -> clear the halt, then read the CSW (6.7.2)
  *   STALL on the CSW         -> clear the halt, read it once more (6.7.3)
@@ -17,6 +32,7 @@
  * buffers go once no command is running.
  */
 #include <linux/dma-mapping.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/usb/ch9.h>
 
@@ -24,6 +40,7 @@
 #include "enum.h"
 #include "hc.h"
 #include "msc.h"
+#include "trace.h"
 #include "xfer.h"
 
 static void msc_release(struct kref *ref)
@@ -64,18 +81,185 @@ static int bot_reset_recovery(struct usbblk_msc *msc)
 	return ret;
 }
 
-/* Read the CSW; a STALL on it is cleared and the read tried once more. */
-static int bot_read_csw(struct usbblk_msc *msc, unsigned int timeout_ms, u32 *got)
+/* The command ends (event thread or teardown, hc->lock held): wake the caller. */
+static void bot_end(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd, int err)
 {
-	struct usbblk_seg seg = { .addr = msc->csw_dma, .len = US_BULK_CS_WRAP_LEN };
+	cmd->xfer_err = err;
+	cmd->ended = true;
+	msc->active = NULL;
+	trace_usbblk_bot_stage(msc->udev->slot_id, cmd->tag, cmd->stage, err);
+	complete(&cmd->done);
+}
+
+/* Queue the next stage's TD (hc->lock held); a failure ends the command. */
+static void bot_queue(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
+		      enum usbblk_bot_stage stage, struct usbblk_ep *ep,
+		      const struct usbblk_seg *segs, unsigned int nsegs)
+{
 	int ret;
 
-	ret = usbblk_bulk(msc->in, &seg, 1, timeout_ms, got);
-	if (ret == -EPIPE) {
-		ret = usbblk_ep_clear_halt(msc->in);
-		if (!ret)
-			ret = usbblk_bulk(msc->in, &seg, 1, timeout_ms, got);
+	cmd->stage = stage;
+	trace_usbblk_bot_stage(msc->udev->slot_id, cmd->tag, stage, 0);
+	ret = usbblk_bulk_queue(ep, segs, nsegs);
+	if (ret)
+		bot_end(msc, cmd, ret);
+}
+
+static void bot_queue_csw(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
+{
+	struct usbblk_seg seg = { .addr = msc->csw_dma, .len = US_BULK_CS_WRAP_LEN };
+
+	bot_queue(msc, cmd, USBBLK_BOT_CSW, msc->in, &seg, 1);
+}
+
+/* The data TD ended: the CSW next; a STALL ends the command (the caller clears it). */
+static void bot_data_done(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd, u32 code)
+{
+	int err = usbblk_comp_errno(code);
+
+	if (err)
+		bot_end(msc, cmd, err);
+	else
+		bot_queue_csw(msc, cmd);
+}
+
+/* The CBW TD ended: all 31 bytes, or the command ends here. */
+static void bot_cbw_done(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd, u32 code,
+			 u32 actual)
+{
+	int err = usbblk_comp_errno(code);
+
+	if (!err && actual != US_BULK_CB_WRAP_LEN)
+		err = -EIO;
+	if (err) {
+		bot_end(msc, cmd, err);
+	} else if (!cmd->len) {
+		bot_queue_csw(msc, cmd);
+	} else if (!cmd->in) {
+		bot_queue(msc, cmd, USBBLK_BOT_DATA, msc->out, cmd->segs, cmd->nsegs);
+	} else {
+		/* a read's data TD is queued already; it may even have ended */
+		cmd->stage = USBBLK_BOT_DATA;
+		trace_usbblk_bot_stage(msc->udev->slot_id, cmd->tag, cmd->stage, 0);
+		if (cmd->data_ended)
+			bot_data_done(msc, cmd, cmd->data_code);
 	}
+}
+
+/*
+ * Event thread, hc->lock held (ep->complete of both bulk endpoints): a TD
+ * of the command in flight ended; advance its stages.  Teardown
+ * (usbblk_ep_abort_all()) comes here too, with COMP_INVALID.
+ */
+static void bot_td_done(struct usbblk_ep *ep)
+{
+	struct usbblk_msc *msc = ep->context;
+	struct usbblk_bot_cmd *cmd = msc->active;
+	u32 code = ep->comp_code;
+	int err;
+
+	lockdep_assert_held(&ep->udev->hc->lock);
+	if (!cmd)
+		return;		/* ended already: the caller takes back the rest */
+	if (code == COMP_INVALID) {
+		bot_end(msc, cmd, -ENODEV);
+		return;
+	}
+	cmd->comp_code = code;
+	switch (cmd->stage) {
+	case USBBLK_BOT_CBW:
+		if (ep == msc->out) {
+			bot_cbw_done(msc, cmd, code, ep->actual);
+		} else {
+			/* the early data TD ended before the CBW's event came */
+			cmd->data_ended = true;
+			cmd->data_code = code;
+		}
+		break;
+	case USBBLK_BOT_DATA:
+		bot_data_done(msc, cmd, code);
+		break;
+	case USBBLK_BOT_CSW:
+		cmd->csw_got = ep->actual;
+		err = usbblk_comp_errno(code);
+		if (!err)
+			cmd->stage = USBBLK_BOT_DONE;
+		bot_end(msc, cmd, err);
+		break;
+	default:
+		break;
+	}
+}
+
+/* After the command ended or was abandoned: take back any TD still queued. */
+static void bot_cancel_busy(struct usbblk_msc *msc)
+{
+	struct usbblk_hc *hc = msc->udev->hc;
+	struct usbblk_ep *eps[] = { msc->out, msc->in };
+	unsigned int i;
+	bool busy;
+
+	for (i = 0; i < ARRAY_SIZE(eps); i++) {
+		spin_lock(&hc->lock);
+		busy = eps[i]->busy;
+		spin_unlock(&hc->lock);
+		if (busy)
+			usbblk_ep_cancel(eps[i]);
+	}
+}
+
+/*
+ * Run @cmd from @stage (the CBW, or the CSW again after a cleared STALL)
+ * to its end, sleeping once.  Return: 0 when the CSW arrived, else the
+ * errno of the stage the command ended in (@cmd->stage): -EPIPE for a
+ * STALL, -ETIMEDOUT or -EINTR when the wait ended first (the busy
+ * endpoint is stopped then), -ENODEV when the device left.
+ */
+static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
+		   enum usbblk_bot_stage stage)
+{
+	struct usbblk_seg cbw = { .addr = msc->cbw_dma, .len = US_BULK_CB_WRAP_LEN };
+	struct usbblk_udev *udev = msc->udev;
+	struct usbblk_hc *hc = udev->hc;
+	long left;
+	int ret;
+
+	down_read(&udev->io_lock);
+	reinit_completion(&cmd->done);
+	cmd->ended = false;
+	cmd->data_ended = false;
+	cmd->xfer_err = 0;
+	spin_lock(&hc->lock);
+	msc->active = cmd;
+	if (stage == USBBLK_BOT_CSW) {
+		bot_queue_csw(msc, cmd);
+	} else {
+		bot_queue(msc, cmd, USBBLK_BOT_CBW, msc->out, &cbw, 1);
+		/* a read's data TD right behind the CBW's doorbell (see the top) */
+		ret = cmd->ended || !cmd->in || !cmd->len ? 0 :
+		      usbblk_bulk_queue(msc->in, cmd->segs, cmd->nsegs);
+		if (ret)
+			bot_end(msc, cmd, ret);
+	}
+	spin_unlock(&hc->lock);
+
+	left = wait_for_completion_killable_timeout(&cmd->done,
+						    msecs_to_jiffies(cmd->timeout_ms));
+	spin_lock(&hc->lock);
+	if (!cmd->ended) {
+		/* abandoned: the event thread queues nothing more for it */
+		msc->active = NULL;
+		cmd->ended = true;
+		cmd->xfer_err = left ? -EINTR : -ETIMEDOUT;
+		trace_usbblk_bot_stage(udev->slot_id, cmd->tag, cmd->stage, cmd->xfer_err);
+	}
+	ret = cmd->xfer_err;
+	spin_unlock(&hc->lock);
+	if (ret)
+		bot_cancel_busy(msc);
+	up_read(&udev->io_lock);
+	if (ret && usbblk_udev_gone(udev))
+		return -ENODEV;
 	return ret;
 }
 
@@ -94,40 +278,36 @@ static int bot_read_csw(struct usbblk_msc *msc, unsigned int timeout_ms, u32 *go
  */
 int usbblk_bot_command(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
 {
-	struct usbblk_seg cbw = { .addr = msc->cbw_dma, .len = US_BULK_CB_WRAP_LEN };
 	struct usbblk_ep *data_ep = cmd->in ? msc->in : msc->out;
-	unsigned int timeout_ms = cmd->timeout_ms;
-	u32 got;
 	int ret;
 
 	lockdep_assert_held(&msc->lock);
+	init_completion(&cmd->done);
 	cmd->tag = ++msc->tag;
 	cmd->residue = cmd->len;
 	cmd->stage = USBBLK_BOT_CBW;
+	cmd->comp_code = COMP_INVALID;
 	if (msc->gone || usbblk_udev_gone(msc->udev)) {
 		ret = -ENODEV;
 		goto out;
 	}
 	usbblk_cbw_fill(msc->cbw, cmd->tag, cmd->len, cmd->in, cmd->lun, cmd->cdb, cmd->cdb_len);
-	ret = usbblk_bulk(msc->out, &cbw, 1, timeout_ms, &got);
-	if (ret)
-		goto recover;
-
-	if (cmd->len) {
-		cmd->stage = USBBLK_BOT_DATA;
-		ret = usbblk_bulk(data_ep, cmd->segs, cmd->nsegs, timeout_ms, &got);
-		if (ret == -EPIPE)	/* the device ends the data stage: clear, then CSW */
-			ret = usbblk_ep_clear_halt(data_ep);
-		if (ret)
-			goto recover;
+	ret = bot_run(msc, cmd, USBBLK_BOT_CBW);
+	if (ret == -EPIPE && cmd->stage == USBBLK_BOT_DATA) {
+		/* the device ends the data stage: clear the halt, then the CSW */
+		ret = usbblk_ep_clear_halt(data_ep);
+		if (!ret)
+			ret = bot_run(msc, cmd, USBBLK_BOT_CSW);
 	}
-
-	cmd->stage = USBBLK_BOT_CSW;
-	ret = bot_read_csw(msc, timeout_ms, &got);
+	if (ret == -EPIPE && cmd->stage == USBBLK_BOT_CSW) {
+		/* a STALL on the CSW: clear it, read the CSW once more */
+		ret = usbblk_ep_clear_halt(msc->in);
+		if (!ret)
+			ret = bot_run(msc, cmd, USBBLK_BOT_CSW);
+	}
 	if (ret)
 		goto recover;
-	cmd->stage = USBBLK_BOT_DONE;
-	ret = usbblk_csw_check(msc->csw, got, cmd->tag, cmd->len, &cmd->residue);
+	ret = usbblk_csw_check(msc->csw, cmd->csw_got, cmd->tag, cmd->len, &cmd->residue);
 	if (ret >= 0)
 		goto out;
 	dev_dbg(msc->udev->hc->dev, "slot %u: CSW not valid or phase error\n",
@@ -203,6 +383,10 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 	msc->udev = udev;
 	msc->in = in;
 	msc->out = out;
+	in->context = msc;
+	out->context = msc;
+	in->complete = bot_td_done;
+	out->complete = bot_td_done;
 	/* CBW and CSW share one small buffer: 31 bytes at 0, 13 at 32 */
 	msc->cbw = dma_alloc_coherent(dev, USBBLK_WRAP_BUF, &msc->cbw_dma, GFP_KERNEL);
 	msc->buf = dma_alloc_coherent(dev, USBBLK_MSC_BUF, &msc->buf_dma, GFP_KERNEL);
@@ -225,8 +409,14 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
  */
 void usbblk_msc_shutdown(struct usbblk_msc *msc)
 {
+	struct usbblk_hc *hc = msc->udev->hc;
+
 	mutex_lock(&msc->lock);
 	msc->gone = true;
+	spin_lock(&hc->lock);
+	msc->in->complete = NULL;
+	msc->out->complete = NULL;
+	spin_unlock(&hc->lock);
 	msc_free_bufs(msc);
 	mutex_unlock(&msc->lock);
 }

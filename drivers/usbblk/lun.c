@@ -48,7 +48,7 @@
 static unsigned int io_timeout_ms = LUN_DEFAULT_TIMEOUT_MS;
 module_param(io_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(io_timeout_ms,
-		 "default bound of each stage (CBW, data, CSW) of a SCSI command, ms (0 = 5000). Default: 5000");
+		 "default bound of each SCSI command, its CBW, data and CSW stages together, ms (0 = 5000). Default: 5000");
 
 static unsigned int max_sectors = 240;
 module_param(max_sectors, uint, 0444);

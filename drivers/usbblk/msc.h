@@ -6,6 +6,7 @@
 #ifndef _USBBLK_MSC_H
 #define _USBBLK_MSC_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/usb/storage.h>
@@ -45,9 +46,20 @@ enum usbblk_bot_stage {
  * @residue:	out: the CSW's residue (bytes of the data stage not
  *		processed); @len until a valid CSW says otherwise
  * @tag:	out: the CBW's tag
- * @stage:	out: the stage the command ended in (USBBLK_BOT_DONE when
- *		the CSW arrived)
+ * @stage:	out: the stage the command is in, or ended in
+ *		(USBBLK_BOT_DONE when the CSW arrived)
  * @status:	out: what usbblk_bot_command() returned
+ * @comp_code:	out: completion code of the last TD that ended
+ * @csw_got:	bytes the CSW TD received
+ * @xfer_err:	the errno the stages ended with (0: the CSW arrived)
+ * @ended:	no more stages: the event thread, teardown or the caller
+ *		(timeout, fatal signal) ended it (under hc->lock)
+ * @data_ended:	a read's data TD ended before the CBW's event came
+ * @data_code:	... with this completion code
+ * @done:	completed when @ended is set by the event thread or teardown
+ *
+ * The fields after @status are bot.c's; the event thread reads and writes
+ * them under hc->lock while the command is the device's @active one.
  */
 struct usbblk_bot_cmd {
 	u8 cdb[USBBLK_CDB_MAX];
@@ -62,6 +74,13 @@ struct usbblk_bot_cmd {
 	u32 tag;
 	enum usbblk_bot_stage stage;
 	int status;
+	u32 comp_code;
+	u32 csw_got;
+	int xfer_err;
+	bool ended;
+	bool data_ended;
+	u32 data_code;
+	struct completion done;
 };
 
 /**
@@ -73,6 +92,8 @@ struct usbblk_bot_cmd {
  * @lock:	one BOT command at a time, for all LUNs (BOT is sequential)
  * @gone:	detached: no more commands.  Set by usbblk_msc_shutdown() and
  *		read by usbblk_bot_command(), both under @lock (asserted)
+ * @active:	the command whose stages the event thread advances, NULL
+ *		when none (under hc->lock)
  * @tag:	tag of the last CBW
  * @resets:	Bulk-Only reset recoveries so far (under @lock; sysfs reads it)
  * @cbw:	DMA buffer for the CBW ...
@@ -91,6 +112,7 @@ struct usbblk_msc {
 	struct usbblk_ep *out;
 	struct mutex lock;		/* see @lock above */
 	bool gone;
+	struct usbblk_bot_cmd *active;
 	u32 tag;
 	u32 resets;
 	struct bulk_cb_wrap *cbw;

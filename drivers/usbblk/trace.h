@@ -117,6 +117,23 @@ TRACE_EVENT(usbblk_bulk,
 	    TP_printk("slot %u ep %u: %u bytes in %u TRBs",
 		      __entry->slot, __entry->dci, __entry->len, __entry->ntrbs));
 
+TRACE_EVENT(usbblk_bot_stage,
+	    TP_PROTO(u8 slot, u32 tag, unsigned int stage, int err),
+	    TP_ARGS(slot, tag, stage, err),
+	    TP_STRUCT__entry(__field(u8, slot)
+			     __field(u32, tag)
+			     __field(unsigned int, stage)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->slot = slot;
+			   __entry->tag = tag;
+			   __entry->stage = stage;
+			   __entry->err = err;),
+	    TP_printk("slot %u tag %u: stage %s, error %d",
+		      __entry->slot, __entry->tag,
+		      __print_symbolic(__entry->stage, { 0, "CBW" }, { 1, "data" },
+				       { 2, "CSW" }, { 3, "done" }),
+		      __entry->err));
+
 TRACE_EVENT(usbblk_port,
 	    TP_PROTO(unsigned int port, u32 portsc),
 	    TP_ARGS(port, portsc),

@@ -9,7 +9,9 @@
  * Bulk-Only Transport is strictly sequential).  The path of one transfer:
  *
  *   queue TRBs (first TRB's cycle held back) -> commit -> doorbell
- *   -> event thread: usbblk_ep_event() -> complete(&ep->done)
+ *   -> event thread: usbblk_ep_event() -> complete(&ep->done), or the
+ *      endpoint's ->complete callback, which may queue the next TD
+ *      (usbblk_bulk_queue(), hc->lock held: bot.c's stages)
  *   -> caller wakes, reads comp_code/actual
  *
  * A wait that times out (or is killed) stops the endpoint first, so the
@@ -19,6 +21,7 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/lockdep.h>
 #include <linux/sched/signal.h>
 #include <linux/usb/ch9.h>
 
@@ -179,13 +182,15 @@ static void ep_quiesce(struct usbblk_ep *ep)
 		usbblk_cmd_stop_ep(hc, ep);
 }
 
-/*
- * Take back a TD the controller may still own.  After the Stop (or Reset)
- * Endpoint command the controller touches nothing of it; a Stopped event
- * may have completed it meanwhile, otherwise it is dropped here; then the
- * dequeue pointer skips it.
+/**
+ * usbblk_ep_cancel() - take back a TD the controller may still own
+ * @ep: the endpoint; process context, its owner no longer waits for it
+ *
+ * After the Stop (or Reset) Endpoint command the controller touches
+ * nothing of it; a Stopped event may have completed it meanwhile,
+ * otherwise it is dropped here; then the dequeue pointer skips it.
  */
-static void ep_cancel(struct usbblk_ep *ep)
+void usbblk_ep_cancel(struct usbblk_ep *ep)
 {
 	struct usbblk_hc *hc = ep->udev->hc;
 
@@ -219,36 +224,46 @@ static int ep_wait(struct usbblk_ep *ep, unsigned int timeout_ms, bool killable)
 
 	if (left > 0)
 		return usbblk_udev_gone(ep->udev) && ep->comp_code == COMP_INVALID ? -ENODEV : 0;
-	ep_cancel(ep);
+	usbblk_ep_cancel(ep);
 	if (usbblk_udev_gone(ep->udev))
 		return -ENODEV;
 	return left ? -EINTR : -ETIMEDOUT;
 }
 
 /*
- * Hand a written TD to the controller.  "gone" is set under hc->lock
- * before teardown fails the busy TDs (usbblk_ep_abort_all()), so checking
- * it here, under the same lock, means no TD becomes busy after that.
+ * Hand a written TD to the controller, hc->lock held.  "gone" is set under
+ * hc->lock before teardown fails the busy TDs (usbblk_ep_abort_all()), so
+ * checking it here, under the same lock, means no TD becomes busy after
+ * that.
  */
-static int ep_submit(struct usbblk_ep *ep, unsigned int first)
+static int ep_start(struct usbblk_ep *ep, unsigned int first)
 {
 	struct usbblk_hc *hc = ep->udev->hc;
 
-	lockdep_assert_held_read(&ep->udev->io_lock);
-	reinit_completion(&ep->done);
+	lockdep_assert_held(&hc->lock);
+	if (usbblk_udev_gone(ep->udev))
+		return -ENODEV;
 	ep->comp_code = COMP_INVALID;
 	ep->actual = 0;
 	ep->short_seen = false;
-	spin_lock(&hc->lock);
-	if (usbblk_udev_gone(ep->udev)) {
-		spin_unlock(&hc->lock);
-		return -ENODEV;
-	}
 	ep->busy = true;
-	spin_unlock(&hc->lock);
 	usbblk_ring_commit(&ep->ring, first);
 	usbblk_xhci_ring_db(hc, ep->udev->slot_id, ep->dci);
 	return 0;
+}
+
+/* ep_start() from process context, for a waiter on ep->done. */
+static int ep_submit(struct usbblk_ep *ep, unsigned int first)
+{
+	struct usbblk_hc *hc = ep->udev->hc;
+	int ret;
+
+	lockdep_assert_held_read(&ep->udev->io_lock);
+	reinit_completion(&ep->done);
+	spin_lock(&hc->lock);
+	ret = ep_start(ep, first);
+	spin_unlock(&hc->lock);
+	return ret;
 }
 
 /**
@@ -317,47 +332,38 @@ out:
 }
 
 /**
- * usbblk_bulk() - one bulk TD over DMA segments, waited for
- * @ep:		a bulk endpoint of a configured device
+ * usbblk_bulk_queue() - queue one bulk TD over DMA segments and ring the
+ * doorbell; hc->lock held (the event thread queues a command's next stage
+ * this way from its ep->complete callback)
+ * @ep:		a bulk endpoint of a configured device, not busy, with
+ *		->complete set: that is called when the TD ends
  * @segs:	the buffer's DMA segments (already mapped)
- * @nsegs:	how many
- * @timeout_ms:	bound of the wait
- * @actual:	bytes transferred (also on a STALL or short packet)
+ * @nsegs:	how many (0 for a zero-length TD)
  *
- * The caller serialises transfers on @ep.  After a STALL the endpoint is
- * halted until usbblk_ep_recover().
+ * The caller holds udev->io_lock for reading (from process context) or
+ * runs in the event thread on behalf of such a caller, and serialises
+ * transfers on @ep.  After a STALL the endpoint is halted until
+ * usbblk_ep_recover().
  *
- * Return: 0 (also for a short transfer), -EPIPE (STALL), -ETIMEDOUT,
- * -EINTR (fatal signal), -ENODEV, -ENOSPC (too many segments for the
- * ring) or another errno from the completion code.
+ * Return: 0, -ENODEV (device gone), -EBUSY (a TD is in flight there),
+ * -ENOSPC (too many segments for the ring).
  */
-int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned int nsegs,
-		unsigned int timeout_ms, u32 *actual)
+int usbblk_bulk_queue(struct usbblk_ep *ep, const struct usbblk_seg *segs,
+		      unsigned int nsegs)
 {
 	struct usbblk_udev *udev = ep->udev;
 	int ret;
 
-	might_sleep();
-	*actual = 0;
-	down_read(&udev->io_lock);
-	if (usbblk_udev_gone(udev)) {
-		ret = -ENODEV;
-		goto out;
-	}
+	lockdep_assert_held(&udev->hc->lock);
+	if (usbblk_udev_gone(udev))
+		return -ENODEV;
+	if (ep->busy)
+		return -EBUSY;
 	ret = usbblk_ring_queue_td(&ep->ring, segs, nsegs, ep->maxp, &ep->td);
 	if (ret)
-		goto out;
+		return ret;
 	trace_usbblk_bulk(udev->slot_id, ep->dci, ep->td.len, ep->td.ntrbs);
-	ret = ep_submit(ep, ep->td.first);
-	if (ret)
-		goto out;
-	ret = ep_wait(ep, timeout_ms, true);
-	*actual = ep->actual;
-	if (!ret)
-		ret = usbblk_comp_errno(ep->comp_code);
-out:
-	up_read(&udev->io_lock);
-	return ret;
+	return ep_start(ep, ep->td.first);
 }
 
 /**
@@ -430,6 +436,9 @@ int usbblk_ep_clear_halt(struct usbblk_ep *ep)
  * usbblk_ep_abort_all() - fail every TD in flight on a device being torn
  * down; its slot must be disabled already, so the controller is done
  * @udev: the device
+ *
+ * Each ends with COMP_INVALID: its waiter is woken, or its ->complete
+ * called (hc->lock held), as the event thread would.
  */
 void usbblk_ep_abort_all(struct usbblk_udev *udev)
 {
@@ -443,7 +452,9 @@ void usbblk_ep_abort_all(struct usbblk_udev *udev)
 		if (ep && ep->busy) {
 			ep->busy = false;
 			ep->comp_code = COMP_INVALID;
-			if (!ep->complete)
+			if (ep->complete)
+				ep->complete(ep);
+			else
 				complete(&ep->done);
 		}
 	}

@@ -33,9 +33,12 @@ struct usbblk_udev;
  * @comp_code:	completion code of the finished TD
  * @actual:	bytes the finished TD transferred
  * @done:	completed by the event handler (or by teardown)
- * @complete:	for a transfer nobody waits for (usbblk_intr_submit()):
- *		called by the event thread, hc->lock held, instead of
- *		completing @done; must not sleep
+ * @complete:	for a transfer nobody waits for on @done (usbblk_intr_submit(),
+ *		usbblk_bulk_queue()): called when a TD ends, by the event
+ *		thread or by teardown (usbblk_ep_abort_all(), @comp_code
+ *		COMP_INVALID), hc->lock held, instead of completing @done;
+ *		must not sleep
+ * @context:	@complete's owner (e.g. the mass-storage device)
  */
 struct usbblk_ep {
 	struct usbblk_udev *udev;
@@ -52,6 +55,7 @@ struct usbblk_ep {
 	u32 actual;
 	struct completion done;
 	void (*complete)(struct usbblk_ep *ep);
+	void *context;
 };
 
 int usbblk_ep_alloc(struct usbblk_udev *udev, struct usbblk_ep *ep, u8 addr, u8 type,
@@ -59,8 +63,9 @@ int usbblk_ep_alloc(struct usbblk_udev *udev, struct usbblk_ep *ep, u8 addr, u8 
 void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep);
 int usbblk_control(struct usbblk_udev *udev, u8 type, u8 req, u16 value, u16 index,
 		   void *data, u16 len, unsigned int timeout_ms);
-int usbblk_bulk(struct usbblk_ep *ep, const struct usbblk_seg *segs, unsigned int nsegs,
-		unsigned int timeout_ms, u32 *actual);
+int usbblk_bulk_queue(struct usbblk_ep *ep, const struct usbblk_seg *segs,
+		      unsigned int nsegs);
+void usbblk_ep_cancel(struct usbblk_ep *ep);
 int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg);
 int usbblk_ep_recover(struct usbblk_ep *ep);
 int usbblk_ep_clear_halt(struct usbblk_ep *ep);

@@ -73,8 +73,8 @@ func (l *LUN) Info() (Info, error) {
 	return l.info, nil
 }
 
-// SetTimeout bounds each stage (command, data, status) of each SCSI
-// command; on expiry the driver resets the device and the I/O fails with
+// SetTimeout bounds each SCSI command (its command, data and status
+// stages together); on expiry the driver resets the device and the I/O fails with
 // ETIMEDOUT. 0 restores the driver's default (module parameter
 // io_timeout_ms).
 func (l *LUN) SetTimeout(d time.Duration) {

@@ -232,10 +232,10 @@ struct usbblk_enumerate {
  * @count:	logical blocks, at least 1; requests larger than
  *		usbblk_info.max_sectors are split into several commands
  * @flags:	USBBLK_IO_* bits (FUA: writes only)
- * @timeout_ms:	bound of each stage (CBW, data, CSW) of each command, ms;
- *		0 for the default (module parameter io_timeout_ms); on expiry
- *		the transfer is stopped, the device reset (Bulk-Only reset
- *		recovery) and ETIMEDOUT returned
+ * @timeout_ms:	bound of each SCSI command (its CBW, data and CSW stages
+ *		together), ms; 0 for the default (module parameter
+ *		io_timeout_ms); on expiry the transfer is stopped, the device
+ *		reset (Bulk-Only reset recovery) and ETIMEDOUT returned
  * @reserved:	must be zero
  */
 struct usbblk_io {

@@ -228,7 +228,7 @@ int usbblk_info(const struct usbblk *h, struct usbblk_info *info);
  * @count:	blocks, at least 1 (larger than max_sectors is split by the
  *		driver)
  * @flags:	0 (USBBLK_IO_* bits; FUA is for writes only)
- * @timeout_ms:	bound of each transfer stage, 0 for the driver's default
+ * @timeout_ms:	bound of each SCSI command, 0 for the driver's default
  *
  * Return: 0, or -errno of READ_SECTOR: -EINVAL (flags, count 0, unaligned
  * buffer), -ERANGE (beyond the capacity), -EFAULT, -EIO (see
@@ -244,7 +244,7 @@ int usbblk_read(struct usbblk *h, uint64_t lba, void *buf, uint32_t count,
  * @buf:	@count * block_size bytes, aligned to dma_alignment
  * @count:	blocks, at least 1
  * @flags:	USBBLK_IO_FUA: on the medium when this returns
- * @timeout_ms:	bound of each transfer stage, 0 for the driver's default
+ * @timeout_ms:	bound of each SCSI command, 0 for the driver's default
  *
  * Return: 0, or -errno of WRITE_SECTOR: as usbblk_read(), and -EBADF
  * (opened read-only), -EROFS (write-protected medium).
