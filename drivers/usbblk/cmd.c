@@ -59,6 +59,24 @@ int usbblk_comp_errno(u32 code)
 	}
 }
 
+/* For messages: what the command a TRB type names is called (6.4.3). */
+static const char *cmd_name(u32 control)
+{
+	switch (FIELD_GET(TRB_TYPE, control)) {
+	case TRB_TYPE_ENABLE_SLOT:	return "Enable Slot";
+	case TRB_TYPE_DISABLE_SLOT:	return "Disable Slot";
+	case TRB_TYPE_ADDRESS_DEVICE:	return "Address Device";
+	case TRB_TYPE_CONFIG_EP:	return "Configure Endpoint";
+	case TRB_TYPE_EVAL_CONTEXT:	return "Evaluate Context";
+	case TRB_TYPE_RESET_EP:		return "Reset Endpoint";
+	case TRB_TYPE_STOP_EP:		return "Stop Endpoint";
+	case TRB_TYPE_SET_DEQ:		return "Set TR Dequeue Pointer";
+	case TRB_TYPE_RESET_DEVICE:	return "Reset Device";
+	case TRB_TYPE_NOOP_CMD:		return "No Op";
+	default:			return "command";
+	}
+}
+
 /*
  * Abort the command in progress (4.6.1.2).  While the ring runs (CRR), a
  * CRCR write only takes the CA bit; once it has stopped, a write sets the
@@ -73,7 +91,8 @@ static void cmd_abort(struct usbblk_hc *hc)
 		lo_hi_writeq(CRCR_CA, hc->op + XHCI_OP_CRCR);
 		if (readl_poll_timeout(hc->op + XHCI_OP_CRCR, crcr, !(crcr & CRCR_CRR), 1000,
 				       USBBLK_CMD_TIMEOUT_MS * USEC_PER_MSEC)) {
-			dev_err(hc->dev, "command ring did not stop\n");
+			dev_err(hc->dev, "command ring did not stop after the abort (CRCR %#x)\n",
+				crcr);
 			return;
 		}
 	}
@@ -153,8 +172,8 @@ static int cmd_run(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out,
 
 	if (!wait_for_completion_timeout(&hc->cmd.done,
 					 msecs_to_jiffies(USBBLK_CMD_TIMEOUT_MS))) {
-		dev_err(hc->dev, "command %lu timed out, aborting\n",
-			FIELD_GET(TRB_TYPE, control));
+		dev_err(hc->dev, "%s (slot %lu) timed out after %u ms, aborting\n",
+			cmd_name(control), FIELD_GET(TRB_SLOT_ID, control), USBBLK_CMD_TIMEOUT_MS);
 		cmd_abort(hc);
 		/* the Command Aborted completion, if it comes, ends the wait */
 		wait_for_completion_timeout(&hc->cmd.done,
@@ -182,8 +201,8 @@ static int cmd_run(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out,
 		ret = usbblk_comp_errno(code);
 		trace_usbblk_cmd_done(control, code, hc->cmd.slot);
 		if (ret)
-			dev_dbg(hc->dev, "command %lu: completion code %u\n",
-				FIELD_GET(TRB_TYPE, control), code);
+			dev_dbg(hc->dev, "%s (slot %lu): completion code %u: %d\n",
+				cmd_name(control), FIELD_GET(TRB_SLOT_ID, control), code, ret);
 	}
 	/* the TRB is consumed whatever the outcome */
 	usbblk_ring_set_deq(&hc->cmd.ring, hc->cmd.ring.enq);

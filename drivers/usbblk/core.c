@@ -220,6 +220,7 @@ int usbblk_hc_probe(struct usbblk_hc *hc)
 
 	ret = usbblk_ctl_register(hc);
 	if (ret) {
+		dev_err(hc->dev, "cannot register %s: %d\n", hc->misc_name, ret);
 		/* port work may already run (a port event): the full way down */
 		usbblk_hc_mark_gone(hc);
 		hc_shutdown(hc);

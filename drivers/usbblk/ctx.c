@@ -81,7 +81,7 @@ __le32 *usbblk_ctx_out_ep(struct usbblk_udev *udev, unsigned int dci)
  */
 void usbblk_ctx_clear_in(struct usbblk_udev *udev)
 {
-	memset(udev->in_ctx, 0, 33 * udev->hc->ctx_size);
+	memset(udev->in_ctx, 0, USBBLK_IN_CTX_ENTRIES * udev->hc->ctx_size);
 }
 
 /**

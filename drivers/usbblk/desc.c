@@ -24,8 +24,6 @@
 #define USBBLK_SS_EP0_MAXP_EXP	9
 /* SuperSpeed endpoint companion: bMaxBurst is 0..15 */
 #define USBBLK_SS_MAX_BURST	15
-/* the route string has 4 bits a tier, so usbblk supports 15 ports a hub */
-#define USBBLK_HUB_MAX_PORTS	15
 /* a USB 2 hub descriptor has at least one DeviceRemovable and one PortPwrCtrlMask byte */
 #define USBBLK_HUB_DESC_MIN	(USB_DT_HUB_NONVAR_SIZE + 2)
 /* string descriptor 0: at least one LANGID */

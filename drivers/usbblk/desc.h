@@ -74,6 +74,9 @@ struct usbblk_cfg_info {
 	struct usbblk_ep_info intr_in;
 };
 
+/* the route string has 4 bits a tier, so usbblk supports 15 ports a hub */
+#define USBBLK_HUB_MAX_PORTS	15
+
 /**
  * struct usbblk_hub_info - what usbblk needs of a hub descriptor
  * @nports:		bNbrPorts (1..15: the route string has 4 bits a tier)

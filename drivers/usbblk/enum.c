@@ -40,7 +40,15 @@ MODULE_PARM_DESC(debounce_ms,
 		 "wait after a connect before resetting the port (USB 2.0 7.1.7.3 asks 100 ms of real hardware; 0 = none). Default: 0");
 
 #define USBBLK_PORT_RESET_MS	500	/* bound for the reset / link training */
+#define USBBLK_PORT_POLL_US	1000	/* PORTSC poll interval meanwhile */
 #define USBBLK_ADDRESS_TRIES	2
+#define USBBLK_SET_ADDRESS_US	2000	/* SET_ADDRESS recovery, USB 2.0 9.2.6.3 */
+#define USBBLK_DEV_DESC_HEAD	8	/* enough for bMaxPacketSize0 */
+#define USBBLK_STRING_DESC_MAX	255	/* bLength is a byte */
+#define USBBLK_PATH_LEN		24	/* "N.N.N.N.N.N" */
+/* the route string (USB 3.2 8.9, xHCI 6.2.2): a hub port number a tier */
+#define USBBLK_ROUTE_TIER_BITS	4
+#define USBBLK_ROUTE_PORT	GENMASK(USBBLK_ROUTE_TIER_BITS - 1, 0)
 
 static void udev_release(struct kref *ref)
 {
@@ -109,7 +117,8 @@ static struct usbblk_udev *udev_alloc(struct usbblk_hc *hc, struct usbblk_udev *
 		info->depth = parent->info.depth + 1;
 		memcpy(info->path, parent->info.path, sizeof(info->path));
 		info->path[info->depth] = port;
-		info->route = parent->info.route | (u32)(port & 0xf) << (4 * parent->info.depth);
+		info->route = parent->info.route | (u32)(port & USBBLK_ROUTE_PORT) <<
+			      (USBBLK_ROUTE_TIER_BITS * parent->info.depth);
 	} else {
 		info->root_port = port;
 		info->path[0] = port;
@@ -190,55 +199,85 @@ static int get_descriptor(struct usbblk_udev *udev, u8 type, u8 index, u16 lang,
 			  void *buf, u16 len)
 {
 	return usbblk_control(udev, USB_DIR_IN | USB_TYPE_STANDARD | USB_RECIP_DEVICE,
-			      USB_REQ_GET_DESCRIPTOR, type << 8 | index, lang, buf, len,
-			      USBBLK_CTRL_TIMEOUT_MS);
+			      USB_REQ_GET_DESCRIPTOR, USBBLK_DESC_VALUE(type, index), lang, buf,
+			      len, USBBLK_CTRL_TIMEOUT_MS);
+}
+
+/* Record the step that failed, for enumeration's message; returns @err. */
+static int udev_step(struct usbblk_udev *udev, const char *step, int err)
+{
+	if (err < 0 && !udev->failed_step)
+		udev->failed_step = step;
+	return err;
+}
+
+/* Events for the slot find the device; the controller finds its context. */
+static void slot_bind(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+
+	spin_lock(&hc->lock);
+	hc->slots[udev->slot_id] = udev;
+	hc->dcbaa[udev->slot_id] = cpu_to_le64(udev->out_dma);
+	spin_unlock(&hc->lock);
+}
+
+/* The slot is disabled (or the controller halted): forget it, if any. */
+static void slot_unbind(struct usbblk_udev *udev)
+{
+	struct usbblk_hc *hc = udev->hc;
+
+	if (!udev->slot_id)
+		return;
+	spin_lock(&hc->lock);
+	hc->slots[udev->slot_id] = NULL;
+	hc->dcbaa[udev->slot_id] = 0;
+	spin_unlock(&hc->lock);
 }
 
 /* Slot, EP0, BSR addressing; leaves the device in the Addressed state. */
 static int udev_address(struct usbblk_udev *udev)
 {
 	struct usbblk_hc *hc = udev->hc;
-	u8 head[8];
+	u8 head[USBBLK_DEV_DESC_HEAD], maxp0;
 	u16 maxp;
 	int ret;
 
 	ret = usbblk_cmd_enable_slot(hc, &udev->slot_id);
 	if (ret)
-		return ret;
-	spin_lock(&hc->lock);
-	hc->slots[udev->slot_id] = udev;
-	hc->dcbaa[udev->slot_id] = cpu_to_le64(udev->out_dma);
-	spin_unlock(&hc->lock);
+		return udev_step(udev, "Enable Slot", ret);
+	slot_bind(udev);
 
 	ret = usbblk_ep_alloc(udev, &udev->ep0, 0, EP_TYPE_CONTROL,
 			      ep0_initial_maxp(udev->info.speed));
 	if (ret)
-		return ret;
+		return udev_step(udev, "EP0 ring", ret);
 	ret = address_device(udev, true);
 	if (ret)
-		return ret;
+		return udev_step(udev, "Address Device (BSR)", ret);
 
 	ret = get_descriptor(udev, USB_DT_DEVICE, 0, 0, head, sizeof(head));
+	if (ret >= 0 && ret < (int)sizeof(head))
+		ret = -EMSGSIZE;
 	if (ret < 0)
-		return ret;
-	if (ret < 8)
-		return -EMSGSIZE;
-	ret = usbblk_ep0_maxp_valid(udev->info.speed, head[7]);
+		return udev_step(udev, "device descriptor head", ret);
+	maxp0 = head[offsetof(struct usb_device_descriptor, bMaxPacketSize0)];
+	ret = usbblk_ep0_maxp_valid(udev->info.speed, maxp0);
 	if (ret)
-		return ret;
-	maxp = udev->info.speed >= USB_SPEED_SUPER ? 1U << head[7] : head[7];
+		return udev_step(udev, "bMaxPacketSize0", ret);
+	maxp = udev->info.speed >= USB_SPEED_SUPER ? 1U << maxp0 : maxp0;
 	if (maxp != udev->ep0.maxp) {
 		udev->ep0.maxp = maxp;
 		usbblk_ctx_clear_in(udev);
 		usbblk_ctx_ep_setup(udev, &udev->ep0, NULL);
 		ret = usbblk_cmd_eval_context(hc, udev);
 		if (ret)
-			return ret;
+			return udev_step(udev, "Evaluate Context (EP0)", ret);
 	}
 	ret = address_device(udev, false);
 	if (ret)
-		return ret;
-	usleep_range(2000, 2500);	/* SET_ADDRESS recovery, USB 2.0 9.2.6.3 */
+		return udev_step(udev, "Address Device", ret);
+	usleep_range(USBBLK_SET_ADDRESS_US, USBBLK_SET_ADDRESS_US + USBBLK_SET_ADDRESS_US / 4);
 	return 0;
 }
 
@@ -249,10 +288,10 @@ static void read_string(struct usbblk_udev *udev, u8 index, u16 lang, char *out,
 
 	if (!index)
 		return;
-	buf = kmalloc(255, GFP_KERNEL);
+	buf = kmalloc(USBBLK_STRING_DESC_MAX, GFP_KERNEL);
 	if (!buf)
 		return;
-	ret = get_descriptor(udev, USB_DT_STRING, index, lang, buf, 255);
+	ret = get_descriptor(udev, USB_DT_STRING, index, lang, buf, USBBLK_STRING_DESC_MAX);
 	if (ret >= 0)
 		ret = usbblk_string_to_utf8(buf, ret, out, size);
 	if (ret < 0)
@@ -270,12 +309,14 @@ static int udev_read_descriptors(struct usbblk_udev *udev)
 
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!buf)
-		return -ENOMEM;
+		return udev_step(udev, "descriptor buffer", -ENOMEM);
 	ret = get_descriptor(udev, USB_DT_DEVICE, 0, 0, buf, USB_DT_DEVICE_SIZE);
 	if (ret >= 0)
 		ret = usbblk_parse_device_desc(buf, ret, info->speed, d);
-	if (ret)
+	if (ret) {
+		udev_step(udev, "device descriptor", ret);
 		goto out;
+	}
 	info->vendor_id = le16_to_cpu(d->idVendor);
 	info->product_id = le16_to_cpu(d->idProduct);
 	info->bcd_device = le16_to_cpu(d->bcdDevice);
@@ -288,24 +329,24 @@ static int udev_read_descriptors(struct usbblk_udev *udev)
 	ret = get_descriptor(udev, USB_DT_CONFIG, 0, 0, buf, USB_DT_CONFIG_SIZE);
 	if (ret >= 0)
 		ret = usbblk_config_total_length(buf, ret, &total);
-	if (ret)
-		goto out;
-	if (total > PAGE_SIZE) {
+	if (!ret && total > PAGE_SIZE)
 		ret = -EMSGSIZE;
+	if (!ret) {
+		ret = get_descriptor(udev, USB_DT_CONFIG, 0, 0, buf, total);
+		if (ret >= 0)
+			ret = usbblk_parse_config(buf, ret, info->speed, &udev->cfg);
+	}
+	if (ret) {
+		udev_step(udev, "configuration descriptor", ret);
 		goto out;
 	}
-	ret = get_descriptor(udev, USB_DT_CONFIG, 0, 0, buf, total);
-	if (ret >= 0)
-		ret = usbblk_parse_config(buf, ret, info->speed, &udev->cfg);
-	if (ret)
-		goto out;
 	info->if_class = udev->cfg.if_class;
 	info->if_subclass = udev->cfg.if_subclass;
 	info->if_protocol = udev->cfg.if_protocol;
 	info->if_number = udev->cfg.if_number;
 
 	if (d->iManufacturer || d->iProduct || d->iSerialNumber) {
-		ret = get_descriptor(udev, USB_DT_STRING, 0, 0, buf, 255);
+		ret = get_descriptor(udev, USB_DT_STRING, 0, 0, buf, USBBLK_STRING_DESC_MAX);
 		if (ret >= 0 && !usbblk_parse_langid(buf, ret, &lang)) {
 			read_string(udev, d->iManufacturer, lang, info->manufacturer,
 				    sizeof(info->manufacturer));
@@ -349,7 +390,7 @@ static int udev_configure(struct usbblk_udev *udev, struct usbblk_class_eps *eps
 	for (i = 0; i < eps->n; i++) {
 		eps->ep[i] = udev_add_ep(udev, eps->info[i], eps->type[i]);
 		if (!eps->ep[i])
-			return -ENOMEM;
+			return udev_step(udev, "endpoint ring", -ENOMEM);
 		max_dci = max_t(unsigned int, max_dci, eps->ep[i]->dci);
 	}
 	/* the slot context as the controller has it, with the new entry count */
@@ -358,13 +399,13 @@ static int udev_configure(struct usbblk_udev *udev, struct usbblk_class_eps *eps
 			   FIELD_PREP(SLOT_ENTRIES, max_dci));
 	ret = usbblk_cmd_config_ep(udev->hc, udev);
 	if (ret)
-		return ret;
+		return udev_step(udev, "Configure Endpoint", ret);
 
 	ret = usbblk_control(udev, USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_DEVICE,
 			     USB_REQ_SET_CONFIGURATION, cfg->config_value, 0, NULL, 0,
 			     USBBLK_CTRL_TIMEOUT_MS);
 	if (ret < 0)
-		return ret;
+		return udev_step(udev, "SET_CONFIGURATION", ret);
 	udev->info.config_value = cfg->config_value;
 	return 0;
 }
@@ -384,7 +425,7 @@ static int udev_bind_class(struct usbblk_udev *udev, struct usbblk_class_eps *ep
 		if (ret == -ENODEV)
 			continue;
 		if (ret)
-			return ret;
+			return udev_step(udev, (*c)->name, ret);
 		ret = udev_configure(udev, eps);
 		if (ret)
 			return ret;
@@ -402,23 +443,22 @@ static int udev_setup(struct usbblk_udev *udev, struct usbblk_class_eps *eps)
 	int ret, tries;
 
 	if (!udev->in_ctx || !udev->out_ctx || !udev->ctrl_buf)
-		return -ENOMEM;
+		return udev_step(udev, "context and control buffers", -ENOMEM);
 	for (tries = 0; tries < USBBLK_ADDRESS_TRIES; tries++) {
+		udev->failed_step = NULL;
 		ret = udev_address(udev);
 		if (!ret || ret == -ENOSPC || ret == -ENODEV)
 			break;
 		/* some devices fail the first time: a fresh slot, once more (4.6.5) */
-		dev_dbg(udev->hc->dev, "addressing failed (%d), retrying\n", ret);
+		dev_dbg(udev->hc->dev, "slot %u: %s failed (%d), retrying\n", udev->slot_id,
+			udev->failed_step, ret);
 		if (udev->slot_id) {
 			usbblk_cmd_disable_slot(udev->hc, udev->slot_id);
-			spin_lock(&udev->hc->lock);
-			udev->hc->slots[udev->slot_id] = NULL;
-			udev->hc->dcbaa[udev->slot_id] = 0;
-			spin_unlock(&udev->hc->lock);
+			slot_unbind(udev);
 			udev->slot_id = 0;
 		}
 		usbblk_ep_free(udev, &udev->ep0);
-		memset(udev->out_ctx, 0, 32 * udev->hc->ctx_size);
+		memset(udev->out_ctx, 0, USBBLK_DEV_CTX_ENTRIES * udev->hc->ctx_size);
 	}
 	if (ret)
 		return ret;
@@ -472,7 +512,7 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 	struct usbblk_udev *udev = udev_alloc(hc, parent, port, speed, connect_ns);
 	struct usbblk_class_eps eps;
 	struct usbblk_device_info *info;
-	char path[24];
+	char path[USBBLK_PATH_LEN];
 	int ret;
 
 	lockdep_assert_held(&hc->enum_lock);
@@ -489,8 +529,8 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 	if (ret) {
 		info->state = USBBLK_DEV_FAILED;
 		info->error = -ret;
-		dev_warn(hc->dev, "port %s: %s-speed device failed to enumerate: %d\n",
-			 path, speed_name(speed), ret);
+		dev_warn(hc->dev, "port %s: %s-speed device failed to enumerate: %s: %d\n",
+			 path, speed_name(speed), udev->failed_step ?: "setup", ret);
 		return udev;
 	}
 	dev_info(hc->dev,
@@ -526,7 +566,8 @@ struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_ud
 void usbblk_udev_disconnect(struct usbblk_udev *udev)
 {
 	struct usbblk_hc *hc = udev->hc;
-	char path[24];
+	char path[USBBLK_PATH_LEN];
+	int ret = 0;
 
 	lockdep_assert_held(&hc->enum_lock);
 	might_sleep();
@@ -536,13 +577,15 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 	spin_lock(&hc->lock);
 	WRITE_ONCE(udev->gone, true);	/* the rule: struct usbblk_udev */
 	spin_unlock(&hc->lock);
-	if (udev->slot_id && hc->running && usbblk_cmd_disable_slot(hc, udev->slot_id)) {
+	if (udev->slot_id && hc->running)
+		ret = usbblk_cmd_disable_slot(hc, udev->slot_id);
+	if (ret) {
 		/*
 		 * The controller did not let go of the slot: only a halt
 		 * guarantees it stops touching the buffers we release next.
 		 */
-		dev_err(hc->dev, "Disable Slot %u failed: halting the controller\n",
-			udev->slot_id);
+		dev_err(hc->dev, "Disable Slot %u failed: %d: halting the controller\n",
+			udev->slot_id, ret);
 		usbblk_xhci_halt(hc);
 		hc->running = false;
 	}
@@ -552,12 +595,7 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 	down_write(&udev->io_lock);	/* wait for transfers to leave */
 	up_write(&udev->io_lock);
 
-	spin_lock(&hc->lock);
-	if (udev->slot_id) {
-		hc->slots[udev->slot_id] = NULL;
-		hc->dcbaa[udev->slot_id] = 0;
-	}
-	spin_unlock(&hc->lock);
+	slot_unbind(udev);
 	udev_free_mem(udev);
 	list_del(&udev->node);
 	path_str(&udev->info, path, sizeof(path));
@@ -566,40 +604,102 @@ void usbblk_udev_disconnect(struct usbblk_udev *udev)
 	usbblk_udev_put(udev);
 }
 
-/* Reset a USB 2 root port, or wait for a USB 3 port's link training. */
-static int root_port_reset(struct usbblk_hc *hc, unsigned int port, unsigned int *speed)
+/*
+ * The path a device on @port would have ("3", "3.1", ...), for messages
+ * about a port nobody is attached to yet.
+ */
+static void port_path_str(const struct usbblk_port_state *port, char *buf, size_t size)
 {
+	size_t n;
+
+	if (!port->hub) {
+		scnprintf(buf, size, "%u", port->num);
+		return;
+	}
+	path_str(&port->hub->info, buf, size);
+	n = strlen(buf);
+	scnprintf(buf + n, size - n, ".%u", port->num);
+}
+
+/**
+ * usbblk_port_check() - act on what a port's status says (root or hub)
+ * @port:	the port, its change bits already cleared by its owner
+ * @child:	the device attached there (NULL if none); updated
+ *
+ * A device that left, or was replaced (a connect change), is torn down;
+ * a device that is there without one of ours gets the port reset (by
+ * @port->reset, which also says its speed) and is enumerated.
+ *
+ * Context: the port work, hc->enum_lock held; sleeps.
+ */
+void usbblk_port_check(const struct usbblk_port_state *port, struct usbblk_udev **child)
+{
+	struct usbblk_hc *hc = port->hc;
+	char path[USBBLK_PATH_LEN];
+	unsigned int speed;
+	u64 t;
+	int ret;
+
+	lockdep_assert_held(&hc->enum_lock);
+	if (*child && (!port->connected || port->connect_change)) {
+		usbblk_udev_disconnect(*child);
+		*child = NULL;
+	}
+	if (*child || !port->connected)
+		return;
+	t = port->connect_ns ?: ktime_get_ns();
+	ret = port->reset(port, &speed);
+	if (ret) {
+		port_path_str(port, path, sizeof(path));
+		dev_warn(hc->dev, "port %s: reset failed: %d\n", path, ret);
+		return;
+	}
+	*child = usbblk_udev_enumerate(hc, port->hub, port->num, speed, t);
+}
+
+/* Reset a USB 2 root port, or wait for a USB 3 port's link training. */
+static int root_port_reset(const struct usbblk_port_state *p, unsigned int *speed)
+{
+	struct usbblk_hc *hc = p->hc;
+	unsigned int port = p->num;
 	u32 portsc = usbblk_xhci_portsc(hc, port);
 	int ret;
 
 	if (debounce_ms)
 		msleep(debounce_ms);
-	if (hc->port_major[port - 1] != 3) {
+	if (hc->port_major[port - 1] != USBBLK_USB3_MAJOR) {
 		usbblk_xhci_port_write(hc, port, portsc, XHCI_PORTSC_PR);
 		ret = readl_poll_timeout(hc->op + XHCI_OP_PORTSC(port), portsc,
-					 portsc & XHCI_PORTSC_PRC, 1000,
+					 portsc & XHCI_PORTSC_PRC, USBBLK_PORT_POLL_US,
 					 USBBLK_PORT_RESET_MS * USEC_PER_MSEC);
 		usbblk_xhci_port_write(hc, port, portsc, XHCI_PORTSC_PRC);
 		if (ret)
-			return ret;
-		usleep_range(10000, 11000);	/* reset recovery, USB 2.0 7.1.7.5 */
+			goto out;
+		usleep_range(USBBLK_RESET_RECOVERY_US, USBBLK_RESET_RECOVERY_US * 11 / 10);
 	} else {
 		/* USB 3 ports train the link themselves: wait for U0 */
 		ret = readl_poll_timeout(hc->op + XHCI_OP_PORTSC(port), portsc,
 					 (portsc & XHCI_PORTSC_PED) ||
 					 !(portsc & XHCI_PORTSC_CCS),
-					 1000, USBBLK_PORT_RESET_MS * USEC_PER_MSEC);
+					 USBBLK_PORT_POLL_US, USBBLK_PORT_RESET_MS * USEC_PER_MSEC);
 		if (ret)
-			return ret;
+			goto out;
 	}
 	portsc = usbblk_xhci_portsc(hc, port);
+	ret = -ENODEV;
 	if (!(portsc & XHCI_PORTSC_CCS))
-		return -ENODEV;
+		goto out;
+	ret = -EIO;
 	if (!(portsc & XHCI_PORTSC_PED))
-		return -EIO;
+		goto out;
 	*speed = usbblk_psiv_to_speed(hc->port_major[port - 1],
 				      FIELD_GET(XHCI_PORTSC_SPEED, portsc));
-	return *speed == USB_SPEED_UNKNOWN ? -EIO : 0;
+	ret = *speed == USB_SPEED_UNKNOWN ? -EIO : 0;
+out:
+	if (ret)
+		dev_dbg(hc->dev, "port %u: PORTSC %#x after reset: %d\n", port,
+			usbblk_xhci_portsc(hc, port), ret);
+	return ret;
 }
 
 static struct usbblk_udev *root_device(struct usbblk_hc *hc, unsigned int port)
@@ -613,35 +713,27 @@ static struct usbblk_udev *root_device(struct usbblk_hc *hc, unsigned int port)
 	return NULL;
 }
 
-static void root_port_check(struct usbblk_hc *hc, unsigned int port)
+/* A root port: PORTSC's change bits cleared, then the common check. */
+static void root_port_check(struct usbblk_hc *hc, unsigned int num)
 {
-	u32 portsc = usbblk_xhci_portsc(hc, port);
+	u32 portsc = usbblk_xhci_portsc(hc, num);
 	u32 changes = portsc & XHCI_PORTSC_CHANGES;
-	struct usbblk_udev *udev = root_device(hc, port);
-	unsigned int speed;
-	u64 t;
-	int ret;
+	struct usbblk_udev *udev = root_device(hc, num);
+	struct usbblk_port_state port = {
+		.hc		= hc,
+		.num		= num,
+		.connected	= portsc & XHCI_PORTSC_CCS,
+		.connect_change	= changes & XHCI_PORTSC_CSC,
+		.reset		= root_port_reset,
+	};
 
-	trace_usbblk_port(port, portsc);
+	trace_usbblk_port(num, portsc);
 	if (changes)
-		usbblk_xhci_port_write(hc, port, portsc, changes);
-	if (udev && (!(portsc & XHCI_PORTSC_CCS) || (changes & XHCI_PORTSC_CSC))) {
-		usbblk_udev_disconnect(udev);
-		udev = NULL;
-	}
-	if (udev || !(portsc & XHCI_PORTSC_CCS))
-		return;
-
-	t = READ_ONCE(hc->port_connect_ns[port]);
-	if (!t || (changes & XHCI_PORTSC_CSC) == 0)
-		t = ktime_get_ns();
-	ret = root_port_reset(hc, port, &speed);
-	if (ret) {
-		dev_warn(hc->dev, "port %u: reset failed: %d (PORTSC %#x)\n", port, ret,
-			 usbblk_xhci_portsc(hc, port));
-		return;
-	}
-	usbblk_udev_enumerate(hc, NULL, port, speed, t);
+		usbblk_xhci_port_write(hc, num, portsc, changes);
+	/* the connect event's time, when this is the connect it reported */
+	if (port.connect_change)
+		port.connect_ns = READ_ONCE(hc->port_connect_ns[num]);
+	usbblk_port_check(&port, &udev);
 }
 
 /**

@@ -55,6 +55,7 @@ struct usbblk_hc;
  * @scan_gen:	the port work pass that last rescanned it
  * @class_ops:	the class driver that claimed it, NULL if none
  * @class_data:	that driver's state
+ * @failed_step: what enumeration was doing when it failed, for its message
  */
 struct usbblk_udev {
 	struct usbblk_hc *hc;
@@ -83,6 +84,34 @@ struct usbblk_udev {
 	unsigned int scan_gen;
 	const struct usbblk_class_ops *class_ops;
 	void *class_data;
+	const char *failed_step;
+};
+
+/* wValue of GET_DESCRIPTOR: the type in the high byte (USB 2.0 9.4.3) */
+#define USBBLK_DESC_VALUE(type, index)	((u16)((type) << 8 | (index)))
+/* after a port reset, before the first request (USB 2.0 7.1.7.5) */
+#define USBBLK_RESET_RECOVERY_US	10000
+
+/**
+ * struct usbblk_port_state - a root or hub port, as usbblk_port_check() sees it
+ * @hc:		the controller
+ * @hub:	the hub the port is on, NULL for a root port
+ * @num:	its number, from 1
+ * @connected:	a device is attached (PORTSC.CCS, PORT_CONNECTION)
+ * @connect_change: the connection changed since the last look (CSC,
+ *		C_PORT_CONNECTION): a device there now is a new one
+ * @connect_ns:	ktime_get_ns() of the connect event, 0 for "now"
+ * @reset:	reset the port (or wait for its link) and say the speed
+ *		(enum usb_device_speed); 0 or an errno
+ */
+struct usbblk_port_state {
+	struct usbblk_hc *hc;
+	struct usbblk_udev *hub;
+	u8 num;
+	bool connected;
+	bool connect_change;
+	u64 connect_ns;
+	int (*reset)(const struct usbblk_port_state *port, unsigned int *speed);
 };
 
 /**
@@ -104,6 +133,7 @@ void usbblk_enum_remove_all(struct usbblk_hc *hc);
 struct usbblk_udev *usbblk_udev_enumerate(struct usbblk_hc *hc, struct usbblk_udev *parent,
 					  u8 port, unsigned int speed, u64 connect_ns);
 void usbblk_udev_disconnect(struct usbblk_udev *udev);
+void usbblk_port_check(const struct usbblk_port_state *port, struct usbblk_udev **child);
 void usbblk_udev_put(struct usbblk_udev *udev);
 long usbblk_enum_ioctl(struct usbblk_hc *hc, void __user *argp);
 

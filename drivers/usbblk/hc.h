@@ -46,7 +46,13 @@ struct usbblk_udev;
 #define USBBLK_RING_TRBS	256	/* one 4 KiB segment */
 #define USBBLK_EVENT_TRBS	256
 #define USBBLK_MAX_SLOTS	256	/* slot IDs are 8 bits */
+#define USBBLK_USB3_MAJOR	3	/* @port_major of a SuperSpeed root port */
 #define USBBLK_ERST_BYTES	64	/* one 16-byte entry, 64-byte aligned (6.5) */
+/* 6.2.1: a device context is a slot context and 31 endpoint contexts; */
+#define USBBLK_DEV_CTX_ENTRIES	32
+/* 6.2.5: an input context puts the input control context in front */
+#define USBBLK_IN_CTX_ENTRIES	(USBBLK_DEV_CTX_ENTRIES + 1)
+#define USBBLK_CTX_ALIGN	64	/* table 6-1 */
 
 /**
  * struct usbblk_hc - one xHCI controller driven by usbblk

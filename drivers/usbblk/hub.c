@@ -32,15 +32,20 @@ MODULE_PARM_DESC(hub_poll_ms,
 		 "also poll external hubs' ports every this many ms (0 = only for hubs without a status-change endpoint, every 500 ms). Default: 0");
 
 #define HUB_RESET_MS	500
+#define HUB_RESET_POLL_MS 10	/* GET_STATUS interval while a port resets */
 #define HUB_POLL_MS	500	/* for hubs without a status-change endpoint */
+#define HUB_POLL_MIN_MS	50U	/* the floor of hub_poll_ms */
+#define HUB_STATUS_ERRORS 3	/* status-change failures in a row before polling */
 /* the status-change bitmap: bit 0 the hub, bit N port N (at most 15) */
 #define HUB_STATUS_BUF	64
+/* the hub descriptor: USB 3 is the longer, and room for a longer reply */
+#define HUB_DESC_BUF	(USB_DT_SS_HUB_SIZE + 32)
 
 static unsigned long hub_poll_delay(void)
 {
 	unsigned int ms = READ_ONCE(hub_poll_ms) ?: HUB_POLL_MS;
 
-	return msecs_to_jiffies(max(ms, 50U));
+	return msecs_to_jiffies(max(ms, HUB_POLL_MIN_MS));
 }
 
 /**
@@ -56,7 +61,7 @@ static unsigned long hub_poll_delay(void)
  */
 struct usbblk_hub {
 	struct usbblk_hub_info info;
-	struct usbblk_udev *children[16];
+	struct usbblk_udev *children[USBBLK_HUB_MAX_PORTS + 1];
 	struct usbblk_ep *status_ep;
 	unsigned int status_errors;
 	void *status_buf;
@@ -136,7 +141,7 @@ static void hub_status_fallback(struct usbblk_udev *udev, int err)
  */
 static int hub_status_recover(struct usbblk_udev *udev, struct usbblk_ep *ep)
 {
-	if (++hub_of(udev)->status_errors > 3)
+	if (++hub_of(udev)->status_errors > HUB_STATUS_ERRORS)
 		return -EIO;
 	return usbblk_ep_clear_halt(ep);
 }
@@ -164,7 +169,7 @@ static void hub_status_arm(struct usbblk_udev *udev)
 	}
 	/* bit 0 the hub, bit N port N: (nports + 1) bits, at most a packet */
 	seg.addr = hub->status_dma;
-	seg.len = min_t(u32, (hub->info.nports + 8) / 8, ep->maxp);
+	seg.len = min_t(u32, DIV_ROUND_UP(hub->info.nports + 1, BITS_PER_BYTE), ep->maxp);
 	ret = usbblk_intr_submit(ep, &seg);
 	if (ret && ret != -EBUSY && ret != -ENODEV)
 		hub_status_fallback(udev, ret);
@@ -188,8 +193,10 @@ static void hub_clear_hub_changes(struct usbblk_udev *udev)
 			       NULL, 0, USBBLK_CTRL_TIMEOUT_MS);
 }
 
-static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed)
+static int hub_port_reset(const struct usbblk_port_state *p, unsigned int *speed)
 {
+	struct usbblk_udev *udev = p->hub;
+	u8 port = p->num;
 	u16 status, change;
 	unsigned int waited;
 	int ret;
@@ -197,8 +204,9 @@ static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed
 	ret = hub_port_feature(udev, USB_REQ_SET_FEATURE, USB_PORT_FEAT_RESET, port);
 	if (ret)
 		return ret;
-	for (waited = 0; waited < HUB_RESET_MS; waited += 10) {
-		usleep_range(10000, 12000);
+	for (waited = 0; waited < HUB_RESET_MS; waited += HUB_RESET_POLL_MS) {
+		usleep_range(HUB_RESET_POLL_MS * USEC_PER_MSEC,
+			     HUB_RESET_POLL_MS * USEC_PER_MSEC * 6 / 5);
 		ret = hub_port_status(udev, port, &status, &change);
 		if (ret)
 			return ret;
@@ -212,7 +220,7 @@ static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed
 		return -ENODEV;
 	if (!(status & USB_PORT_STAT_ENABLE))
 		return -EIO;
-	usleep_range(10000, 11000);	/* reset recovery */
+	usleep_range(USBBLK_RESET_RECOVERY_US, USBBLK_RESET_RECOVERY_US * 11 / 10);
 	if (hub_of(udev)->info.ss)
 		*speed = USB_SPEED_SUPER;
 	else if (status & USB_PORT_STAT_LOW_SPEED)
@@ -224,17 +232,26 @@ static int hub_port_reset(struct usbblk_udev *udev, u8 port, unsigned int *speed
 	return 0;
 }
 
+/* A hub port: GET_STATUS, its change bits cleared, then the common check. */
 static void hub_port_check(struct usbblk_udev *udev, u8 port)
 {
 	struct usbblk_hub *hub = hub_of(udev);
-	struct usbblk_udev *child = hub->children[port];
+	struct usbblk_port_state p = {
+		.hc	= udev->hc,
+		.hub	= udev,
+		.num	= port,
+		.reset	= hub_port_reset,
+	};
 	u16 status, change;
-	unsigned int speed;
-	u64 t;
 	int ret;
 
-	if (hub_port_status(udev, port, &status, &change))
+	ret = hub_port_status(udev, port, &status, &change);
+	if (ret) {
+		/* also what a hub being unplugged answers: no warning */
+		dev_dbg(udev->hc->dev, "hub slot %u port %u: GET_STATUS failed: %d\n",
+			udev->slot_id, port, ret);
 		return;
+	}
 	if (change & USB_PORT_STAT_C_CONNECTION)
 		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_CONNECTION, port);
 	if (change & USB_PORT_STAT_C_ENABLE)
@@ -246,22 +263,9 @@ static void hub_port_check(struct usbblk_udev *udev, u8 port)
 	if (change & USB_PORT_STAT_C_RESET)
 		hub_port_feature(udev, USB_REQ_CLEAR_FEATURE, USB_PORT_FEAT_C_RESET, port);
 
-	if (child && (!(status & USB_PORT_STAT_CONNECTION) ||
-		      (change & USB_PORT_STAT_C_CONNECTION))) {
-		usbblk_udev_disconnect(child);
-		hub->children[port] = NULL;
-		child = NULL;
-	}
-	if (child || !(status & USB_PORT_STAT_CONNECTION))
-		return;
-	t = ktime_get_ns();
-	ret = hub_port_reset(udev, port, &speed);
-	if (ret) {
-		dev_warn(udev->hc->dev, "hub slot %u port %u: reset failed: %d\n",
-			 udev->slot_id, port, ret);
-		return;
-	}
-	hub->children[port] = usbblk_udev_enumerate(udev->hc, udev, port, speed, t);
+	p.connected = status & USB_PORT_STAT_CONNECTION;
+	p.connect_change = change & USB_PORT_STAT_C_CONNECTION;
+	usbblk_port_check(&p, &hub->children[port]);
 }
 
 /* Check every port of a hub (enumeration's rescan, and after attach). */
@@ -282,9 +286,17 @@ static void hub_rescan(struct usbblk_udev *udev)
 
 /*
  * A hub was configured: read its descriptor, tell the controller it is a
- * hub (6.2.2: Hub, Number of Ports, TT Think Time in the slot context,
- * another Configure Endpoint as Linux does), power its ports, and scan
- * them.
+ * hub (6.2.2: Hub, Number of Ports, TT Think Time in the slot context),
+ * power its ports, and scan them.
+ *
+ * The slot fields take a second Configure Endpoint, after the one that
+ * added the status-change endpoint.  One command could do both (a
+ * Configure Endpoint evaluates these slot fields, 6.2.2.2), but they come
+ * from the hub descriptor, which hubs answer once configured, that is
+ * after SET_CONFIGURATION, which must follow the endpoint's Configure
+ * Endpoint (4.3.5).  Evaluate Context is no way round: of the slot
+ * context it evaluates Interrupter Target and Max Exit Latency only
+ * (6.2.2.3).
  */
 static int hub_attach(struct usbblk_udev *udev, const struct usbblk_class_eps *eps)
 {
@@ -292,21 +304,26 @@ static int hub_attach(struct usbblk_udev *udev, const struct usbblk_class_eps *e
 	bool ss = udev->info.speed >= USB_SPEED_SUPER;
 	struct usbblk_hub *hub;
 	unsigned int port;
-	u8 buf[USB_DT_SS_HUB_SIZE + 32];
+	u8 buf[HUB_DESC_BUF];
 	__le32 *s;
 	int ret;
 
 	lockdep_assert_held(&hc->enum_lock);
 	ret = usbblk_control(udev, USB_DIR_IN | USB_RT_HUB, USB_REQ_GET_DESCRIPTOR,
-			     (ss ? USB_DT_SS_HUB : USB_DT_HUB) << 8, 0, buf, sizeof(buf),
-			     USBBLK_CTRL_TIMEOUT_MS);
-	if (ret < 0)
+			     USBBLK_DESC_VALUE(ss ? USB_DT_SS_HUB : USB_DT_HUB, 0), 0, buf,
+			     sizeof(buf), USBBLK_CTRL_TIMEOUT_MS);
+	if (ret < 0) {
+		dev_warn(hc->dev, "hub slot %u: GET_DESCRIPTOR(hub) failed: %d\n",
+			 udev->slot_id, ret);
 		return ret;
+	}
 	hub = kzalloc(sizeof(*hub), GFP_KERNEL);
 	if (!hub)
 		return -ENOMEM;
 	ret = usbblk_parse_hub_desc(buf, ret, &hub->info);
 	if (ret) {
+		dev_warn(hc->dev, "hub slot %u: hub descriptor not usable: %d\n",
+			 udev->slot_id, ret);
 		kfree(hub);
 		return ret;
 	}
@@ -324,16 +341,22 @@ static int hub_attach(struct usbblk_udev *udev, const struct usbblk_class_eps *e
 			   FIELD_PREP(SLOT_NUM_PORTS, hub->info.nports));
 	if (udev->info.speed == USB_SPEED_HIGH)
 		s[2] = cpu_to_le32((le32_to_cpu(s[2]) & ~SLOT_TTT) |
-				   FIELD_PREP(SLOT_TTT, (hub->info.characteristics &
-							 HUB_CHAR_TTTT) >> 5));
+				   FIELD_PREP(SLOT_TTT, FIELD_GET(HUB_CHAR_TTTT,
+								  hub->info.characteristics)));
 	ret = usbblk_cmd_config_ep(hc, udev);
-	if (ret)
+	if (ret) {
+		dev_warn(hc->dev, "hub slot %u: Configure Endpoint (hub fields) failed: %d\n",
+			 udev->slot_id, ret);
 		return ret;
+	}
 
 	for (port = 1; port <= hub->info.nports; port++) {
 		ret = hub_port_feature(udev, USB_REQ_SET_FEATURE, USB_PORT_FEAT_POWER, port);
-		if (ret)
+		if (ret) {
+			dev_warn(hc->dev, "hub slot %u port %u: SET_FEATURE(PORT_POWER) failed: %d\n",
+				 udev->slot_id, port, ret);
 			return ret;
+		}
 	}
 	msleep(hub->info.pwr_on_2_good_ms);
 	dev_dbg(hc->dev, "hub on slot %u: %u ports, %s\n", udev->slot_id, hub->info.nports,

@@ -33,6 +33,7 @@
 #define   XHCI_HCC1_XECP	GENMASK(31, 16)	/* in 32-bit words */
 #define XHCI_CAP_DBOFF		0x14	/* 5.3.7 */
 #define   XHCI_DBOFF_MASK	GENMASK(31, 2)
+#define XHCI_DB(n)		(4 * (n))	/* 5.6: doorbell n, 0 = the host's */
 #define XHCI_CAP_RTSOFF		0x18	/* 5.3.8 */
 #define   XHCI_RTSOFF_MASK	GENMASK(31, 5)
 #define XHCI_CAP_HCCPARAMS2	0x1c	/* 5.3.9 */
@@ -92,6 +93,8 @@
 #define   XHCI_IMAN_IP		BIT(0)		/* RW1C */
 #define   XHCI_IMAN_IE		BIT(1)
 #define XHCI_IR_IMOD		0x04	/* 5.5.2.2 */
+#define   XHCI_IMOD_INTERVAL	GENMASK(15, 0)	/* in 250 ns units */
+#define   XHCI_IMOD_UNIT_NS	250
 #define XHCI_IR_ERSTSZ		0x08	/* 5.5.2.3.1 */
 #define XHCI_IR_ERSTBA		0x10	/* 5.5.2.3.2, 64 bits */
 #define XHCI_IR_ERDP		0x18	/* 5.5.2.3.3, 64 bits */
@@ -100,6 +103,8 @@
 /* 7 xHCI Extended Capabilities: the header word of each */
 #define XHCI_XCAP_ID		GENMASK(7, 0)
 #define XHCI_XCAP_NEXT		GENMASK(15, 8)	/* in 32-bit words, 0 = last */
+#define XHCI_XCAP_PROTO_PORTS	0x08		/* 7.2: compatible port offset, count */
+#define XHCI_XCAP_PROTO_BYTES	16		/* the longest capability we read */
 #define XHCI_XCAP_ID_LEGACY	1		/* 7.1 USB Legacy Support */
 #define   XHCI_LEGACY_BIOS_OWNED	BIT(16)
 #define   XHCI_LEGACY_OS_OWNED		BIT(24)

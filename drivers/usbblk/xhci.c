@@ -27,6 +27,9 @@
 #define USBBLK_BIOS_TIMEOUT_US		(1000 * USEC_PER_MSEC)
 /* 5.4.8: after PP is set, wait 20 ms for the port to be powered. */
 #define USBBLK_PORT_POWER_MS		20
+/* a bound on the extended capability walk, against a looping list */
+#define USBBLK_XCAP_MAX			256
+#define USBBLK_ERST_ENTRIES		1	/* one event ring segment */
 
 static u32 op_readl(struct usbblk_hc *hc, u32 off)
 {
@@ -42,9 +45,9 @@ static void op_writel(struct usbblk_hc *hc, u32 off, u32 val)
 static u32 xcap_find(struct usbblk_hc *hc, u32 from, unsigned int id)
 {
 	u32 off = from ? usbblk_xcap_next(from, readl(hc->regs + from)) : hc->caps.xecp;
-	unsigned int guard = 256;
+	unsigned int guard = USBBLK_XCAP_MAX;
 
-	while (off && off + 16 <= hc->mmio_len && guard--) {
+	while (off && off + XHCI_XCAP_PROTO_BYTES <= hc->mmio_len && guard--) {
 		u32 hdr = readl(hc->regs + off);
 
 		if (FIELD_GET(XHCI_XCAP_ID, hdr) == id)
@@ -129,7 +132,7 @@ static void xhci_read_protocols(struct usbblk_hc *hc)
 
 	while ((off = xcap_find(hc, off, XHCI_XCAP_ID_PROTOCOL))) {
 		u32 w0 = readl(hc->regs + off);
-		u32 w2 = readl(hc->regs + off + 8);
+		u32 w2 = readl(hc->regs + off + XHCI_XCAP_PROTO_PORTS);
 
 		if (usbblk_proto_apply(hc->port_major, hc->caps.max_ports, w0, w2))
 			dev_warn(hc->dev, "ignoring bad protocol capability %#x %#x\n", w0, w2);
@@ -205,7 +208,7 @@ int usbblk_xhci_init(struct usbblk_hc *hc)
 	rtsoff = readl(hc->regs + XHCI_CAP_RTSOFF) & XHCI_RTSOFF_MASK;
 	dboff = readl(hc->regs + XHCI_CAP_DBOFF) & XHCI_DBOFF_MASK;
 	if (rtsoff + XHCI_RT_IR(1) > hc->mmio_len ||
-	    dboff + 4 * (c->max_slots + 1) > hc->mmio_len) {
+	    dboff + XHCI_DB(c->max_slots + 1) > hc->mmio_len) {
 		dev_err(hc->dev, "runtime or doorbell registers outside the window\n");
 		return -ENODEV;
 	}
@@ -322,7 +325,7 @@ void usbblk_xhci_ring_db(struct usbblk_hc *hc, unsigned int slot, unsigned int t
 	 * writel() is ordered after our earlier writes to normal memory (the
 	 * TRBs): the controller sees them when it looks.
 	 */
-	writel(target, hc->db + 4 * slot);
+	writel(target, hc->db + XHCI_DB(slot));
 }
 
 static unsigned int imod_ns;
@@ -418,8 +421,8 @@ static int xhci_alloc_mem(struct usbblk_hc *hc)
 	dma_addr_t dma;
 
 	hc->ctx_size = hc->caps.csz ? 64 : 32;
-	/* input context: input control context + slot + 31 endpoints */
-	hc->ctx_pool = dma_pool_create("usbblk-ctx", hc->dev, 33 * hc->ctx_size, 64,
+	hc->ctx_pool = dma_pool_create("usbblk-ctx", hc->dev,
+				       USBBLK_IN_CTX_ENTRIES * hc->ctx_size, USBBLK_CTX_ALIGN,
 				       hc->page_size);
 	hc->ring_pool = dma_pool_create("usbblk-ring", hc->dev,
 					USBBLK_RING_TRBS * USBBLK_TRB_SIZE,
@@ -481,10 +484,10 @@ int usbblk_xhci_start(struct usbblk_hc *hc)
 	/* command ring: dequeue pointer with the ring cycle state (RCS) */
 	lo_hi_writeq(hc->cmd.ring.dma | hc->cmd.ring.cycle, hc->op + XHCI_OP_CRCR);
 
-	writel(1, ir + XHCI_IR_ERSTSZ);
+	writel(USBBLK_ERST_ENTRIES, ir + XHCI_IR_ERSTSZ);
 	lo_hi_writeq(hc->ev_ring.dma, ir + XHCI_IR_ERDP);
 	lo_hi_writeq(hc->erst_dma, ir + XHCI_IR_ERSTBA);	/* last: 5.5.2.3.2 */
-	writel(FIELD_PREP(GENMASK(15, 0), imod_ns / 250), ir + XHCI_IR_IMOD);
+	writel(FIELD_PREP(XHCI_IMOD_INTERVAL, imod_ns / XHCI_IMOD_UNIT_NS), ir + XHCI_IR_IMOD);
 	writel(XHCI_IMAN_IE | XHCI_IMAN_IP, ir + XHCI_IR_IMAN);
 
 	op_writel(hc, XHCI_OP_USBSTS, XHCI_STS_EINT | XHCI_STS_PCD | XHCI_STS_HSE);
