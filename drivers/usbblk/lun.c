@@ -50,10 +50,10 @@ module_param(io_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(io_timeout_ms,
 		 "default bound of each SCSI command, its CBW, data and CSW stages together, ms (0 = 5000). Default: 5000");
 
-static unsigned int max_sectors = 240;
+static unsigned int max_sectors;
 module_param(max_sectors, uint, 0444);
 MODULE_PARM_DESC(max_sectors,
-		 "logical blocks per READ/WRITE command (some sticks fail larger ones; at most 256 KiB). Default: 240");
+		 "cap on logical blocks per READ/WRITE command (some sticks fail larger ones); 0 = by speed: 1 MiB at SuperSpeed, 120 KiB below. Default: 0");
 
 #define TUR_TRIES	10
 
@@ -66,6 +66,9 @@ static void lun_release(struct kref *ref)
 	if (lun->id >= 0)
 		ida_free(&usbblk_lun_ida, lun->id);
 	usbblk_msc_put(lun->msc);
+	kfree(lun->pages);
+	kfree(lun->sgl);
+	kfree(lun->segs);
 	kfree(lun);
 }
 
@@ -78,6 +81,21 @@ static void lun_put(struct usbblk_lun *lun)
 static unsigned int lun_timeout(unsigned int ms)
 {
 	return ms ?: READ_ONCE(io_timeout_ms) ?: LUN_DEFAULT_TIMEOUT_MS;
+}
+
+/*
+ * Blocks a READ/WRITE command moves: 1 MiB at SuperSpeed (as Linux's
+ * usb-storage), 240 x 512 bytes below, capped by the module parameter
+ * when it is set; at least one block.
+ */
+static u32 lun_max_sectors(const struct usbblk_lun *lun, unsigned int speed)
+{
+	u32 bytes = speed >= USB_SPEED_SUPER ? USBBLK_MAX_XFER : USBBLK_HS_XFER;
+	u32 n = bytes / lun->block_size;
+
+	if (max_sectors)
+		n = min(n, max_sectors);
+	return max(n, 1U);
 }
 
 static u32 lun_dma_alignment(void)
@@ -214,6 +232,36 @@ static void lun_read_wp(struct usbblk_lun *lun)
 
 /* ---------------------------------------------------------------- I/O */
 
+/*
+ * The pinned pages of a piece as the LUN's scatterlist: physically
+ * contiguous pages merged into one entry (up to the device's DMA segment
+ * size), the last one marked.  Return: the entries used.
+ */
+static unsigned int lun_fill_sgl(struct usbblk_lun *lun, unsigned int npages,
+				 unsigned int offset, u32 len)
+{
+	unsigned int max_seg = dma_get_max_seg_size(lun->msc->udev->hc->dev);
+	struct scatterlist *sg = NULL;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < npages; i++) {
+		unsigned int chunk = min_t(u32, len, PAGE_SIZE - offset);
+
+		if (sg && page_to_pfn(lun->pages[i]) == page_to_pfn(lun->pages[i - 1]) + 1 &&
+		    sg->length + chunk <= max_seg) {
+			sg->length += chunk;
+		} else {
+			sg = &lun->sgl[n++];
+			sg_unmark_end(sg);
+			sg_set_page(sg, lun->pages[i], chunk, offset);
+		}
+		len -= chunk;
+		offset = 0;
+	}
+	sg_mark_end(sg);
+	return n;
+}
+
 /* One piece: at most max_sectors blocks, pinned, mapped, sent, released. */
 static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned long ubuf,
 			u32 blocks, bool fua, unsigned int timeout_ms)
@@ -226,12 +274,12 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	struct usbblk_bot_cmd cmd = {
 		.in = !write, .segs = lun->segs, .len = len, .timeout_ms = timeout_ms,
 	};
+	struct sg_table *sgt = &lun->sgt;
 	struct scatterlist *sg;
-	struct sg_table sgt;
 	unsigned int i;
 	int pinned, ret;
 
-	lockdep_assert_held(&lun->lock);	/* lun->pages, lun->segs */
+	lockdep_assert_held(&lun->lock);	/* lun->pages, sgl, sgt, segs */
 	pinned = pin_user_pages_fast(ubuf & PAGE_MASK, npages, write ? 0 : FOLL_WRITE,
 				     lun->pages);
 	if (pinned != npages) {
@@ -239,13 +287,12 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 			unpin_user_pages(lun->pages, pinned);
 		return -EFAULT;
 	}
-	ret = sg_alloc_table_from_pages(&sgt, lun->pages, npages, offset, len, GFP_KERNEL);
+	sgt->sgl = lun->sgl;
+	sgt->orig_nents = lun_fill_sgl(lun, npages, offset, len);
+	ret = dma_map_sgtable(dev, sgt, dir, 0);
 	if (ret)
 		goto unpin;
-	ret = dma_map_sgtable(dev, &sgt, dir, 0);
-	if (ret)
-		goto free_sgt;
-	for_each_sgtable_dma_sg(&sgt, sg, i) {
+	for_each_sgtable_dma_sg(sgt, sg, i) {
 		lun->segs[cmd.nsegs].addr = sg_dma_address(sg);
 		lun->segs[cmd.nsegs].len = sg_dma_len(sg);
 		cmd.nsegs++;
@@ -257,9 +304,7 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 		ret = -EIO;	/* the device moved less than a whole piece */
 
 	/* the controller is done with the buffer: the command has ended */
-	dma_unmap_sgtable(dev, &sgt, dir, 0);
-free_sgt:
-	sg_free_table(&sgt);
+	dma_unmap_sgtable(dev, sgt, dir, 0);
 unpin:
 	/* after a read the device may have written the pages, even on error */
 	unpin_user_pages_dirty_lock(lun->pages, npages, !write);
@@ -461,6 +506,15 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 	l->msc = msc;
 	l->lun = lun;
 	l->id = -1;
+	/* the data path's arrays, once: it allocates nothing per request */
+	l->pages = kcalloc(USBBLK_MAX_PAGES, sizeof(*l->pages), GFP_KERNEL);
+	l->sgl = kcalloc(USBBLK_MAX_PAGES, sizeof(*l->sgl), GFP_KERNEL);
+	l->segs = kcalloc(USBBLK_MAX_PAGES, sizeof(*l->segs), GFP_KERNEL);
+	if (!l->pages || !l->sgl || !l->segs) {
+		lun_put(l);
+		return NULL;
+	}
+	sg_init_table(l->sgl, USBBLK_MAX_PAGES);
 	snprintf(l->name, sizeof(l->name), "lun %u", lun);
 
 	cmd.cdb_len = usbblk_cdb_inquiry(cmd.cdb, sizeof(data));
@@ -486,8 +540,7 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 	} else {
 		l->flags |= USBBLK_INFO_ZERO_COPY;
 	}
-	l->max_sectors = clamp_t(u32, min_t(u32, max_sectors, USBBLK_MAX_XFER / l->block_size),
-				 1, 0xffff);
+	l->max_sectors = lun_max_sectors(l, msc->udev->info.speed);
 
 	ret = ida_alloc(&usbblk_lun_ida, GFP_KERNEL);
 	if (ret < 0)

@@ -14,14 +14,23 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <uapi/linux/usbblk.h>
 
 #include "ring.h"
 #include "scsi.h"
 
-/* one command moves at most this much: bounds pinned pages and TRBs */
-#define USBBLK_MAX_XFER		(256 * 1024)
+/*
+ * One command moves at most this much: 1 MiB at SuperSpeed, as Linux's
+ * usb-storage allows (slave_configure: 2048 sectors); it bounds the
+ * pinned pages, their scatterlist and DMA segments (preallocated per LUN)
+ * and the TRBs of a TD (a bulk ring holds one, USBBLK_BULK_RING_TRBS).
+ */
+#define USBBLK_MAX_XFER		SZ_1M
 #define USBBLK_MAX_PAGES	(USBBLK_MAX_XFER / PAGE_SIZE + 1)
+/* below SuperSpeed: Linux's default, 240 sectors of 512 bytes */
+#define USBBLK_HS_XFER		(240 * 512)
 
 struct usbblk_msc;
 
@@ -69,8 +78,13 @@ struct usbblk_lun_stats {
  * @flags:	USBBLK_INFO_* bits
  * @inq:	INQUIRY data
  * @sense:	the last failed command's sense (under @lock)
- * @pages:	pinned pages of the piece in flight (under @lock)
- * @segs:	their DMA segments (under @lock)
+ * @pages:	pinned pages of the piece in flight, USBBLK_MAX_PAGES of
+ *		them (under @lock, as the three below)
+ * @sgl:	their scatterlist, physically contiguous pages merged;
+ *		sg_init_table() once at probe
+ * @sgt:	@sgl as mapped for the piece in flight
+ * @segs:	its DMA segments, as the TD takes them; @pages, @sgl and
+ *		@segs are allocated at probe: the data path allocates nothing
  * @stats:	counters and the latency histogram (written under @lock)
  */
 struct usbblk_lun {
@@ -88,8 +102,10 @@ struct usbblk_lun {
 	u32 flags;
 	struct usbblk_inquiry inq;
 	struct usbblk_sense sense;
-	struct page *pages[USBBLK_MAX_PAGES];
-	struct usbblk_seg segs[USBBLK_MAX_PAGES];
+	struct page **pages;
+	struct scatterlist *sgl;
+	struct sg_table sgt;
+	struct usbblk_seg *segs;
 	struct usbblk_lun_stats stats;
 };
 

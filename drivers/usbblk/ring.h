@@ -63,6 +63,14 @@ struct usbblk_seg {
 
 #define USBBLK_TRB_MAX_LEN	0x10000	/* TRB buffers never cross 64 KiB */
 
+/*
+ * TRBs of a bulk endpoint's ring (one segment, 16 KiB): a 1 MiB TD of page
+ * segments is at most 257 Normal TRBs (plus one at each 64 KiB boundary a
+ * merged segment crosses), and the No Op TRBs that move a TD past the link
+ * TRB (usbblk_ring_queue_td()) can take as many again.
+ */
+#define USBBLK_BULK_RING_TRBS	1024
+
 #define USBBLK_SETUP_DIR_IN	0x80	/* bmRequestType: device-to-host */
 
 /**

@@ -46,13 +46,22 @@ int usbblk_ep_alloc(struct usbblk_udev *udev, struct usbblk_ep *ep, u8 addr, u8 
 		    u16 maxp)
 {
 	struct usbblk_hc *hc = udev->hc;
+	bool bulk = type == EP_TYPE_BULK_IN || type == EP_TYPE_BULK_OUT;
+	unsigned int size = bulk ? USBBLK_BULK_RING_TRBS : USBBLK_RING_TRBS;
 	struct usbblk_trb *trbs;
 	dma_addr_t dma;
 
-	trbs = dma_pool_alloc(hc->ring_pool, GFP_KERNEL, &dma);
+	/*
+	 * A bulk ring holds a whole 1 MiB TD: 16 KiB, which the DMA API aligns
+	 * to 16 KiB, so the segment does not cross a 64 KiB boundary (6.5).
+	 */
+	if (bulk)
+		trbs = dma_alloc_coherent(hc->dev, size * USBBLK_TRB_SIZE, &dma, GFP_KERNEL);
+	else
+		trbs = dma_pool_alloc(hc->ring_pool, GFP_KERNEL, &dma);
 	if (!trbs)
 		return -ENOMEM;
-	usbblk_ring_init(&ep->ring, trbs, dma, USBBLK_RING_TRBS, true);
+	usbblk_ring_init(&ep->ring, trbs, dma, size, true);
 	ep->udev = udev;
 	ep->addr = addr;
 	ep->type = type;
@@ -84,7 +93,11 @@ void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep)
 	if (udev->eps[ep->dci] == ep)
 		udev->eps[ep->dci] = NULL;
 	spin_unlock(&hc->lock);
-	dma_pool_free(hc->ring_pool, ep->ring.trbs, ep->ring.dma);
+	if (ep->ring.size == USBBLK_RING_TRBS)
+		dma_pool_free(hc->ring_pool, ep->ring.trbs, ep->ring.dma);
+	else
+		dma_free_coherent(hc->dev, ep->ring.size * USBBLK_TRB_SIZE, ep->ring.trbs,
+				  ep->ring.dma);
 	ep->ring.trbs = NULL;
 }
 

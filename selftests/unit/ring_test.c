@@ -419,4 +419,91 @@ TEST(port_event_and_trb_len)
 	EXPECT_EQ(TRB_TYPE_NORMAL, trb_type(&normal));
 }
 
+/* A 1 MiB TD of 257 scattered page segments (the buffer starts 512 bytes into a page). */
+static unsigned int mib_segs(struct usbblk_seg *segs)
+{
+	unsigned int i, n = 0;
+	u32 left = 1 << 20;
+
+	for (i = 0; left; i++) {
+		u32 off = i ? 0 : 512, len = 4096 - off < left ? 4096 - off : left;
+
+		segs[n].addr = 0x100000000ULL + i * 0x3000 + off;	/* never contiguous */
+		segs[n++].len = len;
+		left -= len;
+	}
+	return n;
+}
+
+TEST(bulk_ring_holds_1mib_tds_back_to_back)
+{
+	static struct usbblk_trb trbs[USBBLK_BULK_RING_TRBS];
+	struct usbblk_seg segs[300], csw = { .addr = 0x5000, .len = 13 };
+	struct usbblk_ring r;
+	struct usbblk_td td;
+	unsigned int n = mib_segs(segs), i, padded = 0;
+
+	ASSERT_EQ(257, n);
+	EXPECT_EQ(257, usbblk_td_count_trbs(segs, n));
+	usbblk_ring_init(&r, trbs, RING_DMA, USBBLK_BULK_RING_TRBS, true);
+	/* a read's data TD, then its CSW, 20 commands: the ring wraps several times */
+	for (i = 0; i < 20; i++) {
+		unsigned int enq = r.enq;
+
+		ASSERT_EQ(0, usbblk_ring_queue_td(&r, segs, n, 1024, &td));
+		EXPECT_EQ(1 << 20, td.len);
+		EXPECT_TRUE(usbblk_td_contains(&r, &td, td.first));
+		EXPECT_TRUE(usbblk_td_contains(&r, &td, td.last));
+		/* never split by the link: it starts after it instead */
+		EXPECT_LE(td.first, td.last);
+		EXPECT_EQ(td.last - td.first + 1, 257);
+		if (td.first != enq)
+			padded++;
+		EXPECT_EQ(0, FIELD_GET(TRB_TD_SIZE, w(&r, td.last, 2)));
+		EXPECT_TRUE(w(&r, td.last, 3) & TRB_IOC);
+		EXPECT_EQ(1 << 20, usbblk_td_bytes_before(&r, &td, td.last) + 512);
+		usbblk_ring_retire(&r, &td);
+		ASSERT_EQ(0, usbblk_ring_queue_td(&r, &csw, 1, 1024, &td));
+		usbblk_ring_retire(&r, &td);
+		EXPECT_EQ(0, r.used);
+	}
+	EXPECT_LT(0, padded);
+}
+
+TEST(page_ring_cannot_hold_a_1mib_td)
+{
+	static struct usbblk_trb trbs[256];
+	struct usbblk_seg segs[300];
+	struct usbblk_ring r;
+	struct usbblk_td td;
+	unsigned int n = mib_segs(segs);
+
+	usbblk_ring_init(&r, trbs, RING_DMA, 256, true);
+	EXPECT_EQ(-ENOSPC, usbblk_ring_queue_td(&r, segs, n, 1024, &td));
+	EXPECT_EQ(0, r.used);
+}
+
+TEST(merged_1mib_segment_splits_at_64k)
+{
+	static struct usbblk_trb trbs[USBBLK_BULK_RING_TRBS];
+	struct usbblk_seg aligned = { .addr = 0x200000000ULL, .len = 1 << 20 };
+	struct usbblk_seg unaligned = { .addr = 0x200000200ULL, .len = 1 << 20 };
+	struct usbblk_ring r;
+	struct usbblk_td td;
+	unsigned int i;
+
+	EXPECT_EQ(16, usbblk_td_count_trbs(&aligned, 1));
+	EXPECT_EQ(17, usbblk_td_count_trbs(&unaligned, 1));
+	usbblk_ring_init(&r, trbs, RING_DMA, USBBLK_BULK_RING_TRBS, true);
+	ASSERT_EQ(0, usbblk_ring_queue_td(&r, &unaligned, 1, 1024, &td));
+	EXPECT_EQ(17, td.ntrbs);
+	EXPECT_EQ(0x10000 - 0x200, FIELD_GET(TRB_LEN, w(&r, td.first, 2)));
+	for (i = td.first; i <= td.last; i++) {
+		u64 a = (u64)w(&r, i, 1) << 32 | w(&r, i, 0);
+		u32 l = FIELD_GET(TRB_LEN, w(&r, i, 2));
+
+		EXPECT_EQ(a >> 16, (a + l - 1) >> 16);	/* no 64 KiB crossing */
+	}
+}
+
 TEST_HARNESS_MAIN

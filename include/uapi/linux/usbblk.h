@@ -260,7 +260,9 @@ struct usbblk_io {
  * struct usbblk_info - argument of USBBLK_IOC_GET_INFO (output only)
  * @capacity:		logical blocks
  * @block_size:		bytes per logical block
- * @max_sectors:	logical blocks per SCSI command (the split size)
+ * @max_sectors:	logical blocks per SCSI command (the split size): 1 MiB
+ *			at SuperSpeed, 120 KiB below, or the module
+ *			parameter max_sectors when that is smaller
  * @flags:		USBBLK_INFO_* bits
  * @dma_alignment:	required alignment of usbblk_io.buf, bytes (the
  *			larger of the CPU's DMA cache line and 512)
