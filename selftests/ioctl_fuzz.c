@@ -69,9 +69,10 @@ static const unsigned long kind_cmd[NKINDS] = {
  */
 static const int allowed[NKINDS][12] = {
 	[K_ENUMERATE] = { EINVAL, EFAULT, ENODEV, EINTR },
-	[K_READ] = { EINVAL, ERANGE, EFAULT, EIO, ENOMEDIUM, ETIMEDOUT, EINTR, ENODEV },
+	[K_READ] = { EINVAL, ERANGE, EFAULT, EIO, ENOMEDIUM, ETIMEDOUT, EINTR, ENODEV, ETIME,
+		     EAGAIN },
 	[K_WRITE] = { EINVAL, ERANGE, EFAULT, EIO, ENOMEDIUM, ETIMEDOUT, EINTR, ENODEV,
-		      EBADF, EROFS },
+		      EBADF, EROFS, ETIME, EAGAIN },
 	[K_INFO] = { EFAULT, ENODEV, EINTR },
 	/* SYNCHRONIZE CACHE fails like a write does */
 	[K_SYNC] = { EBADF, EIO, ENOMEDIUM, ETIMEDOUT, EROFS, EINTR, ENODEV },
@@ -307,10 +308,10 @@ static void print_call(const char *why, int tid, long n, const struct call *c, i
 	       c->node->rdonly ? " (read-only)" : "", ptr_name[c->argp],
 	       (unsigned long long)c->arg);
 	if (c->kind == K_READ || c->kind == K_WRITE)
-		printf(" {lba %llu count %u flags %#x timeout %u reserved %x/%x/%x buf %s %#llx}",
+		printf(" {lba %llu count %u flags %#x timeout %u deadline %u reserved %x/%x buf %s %#llx}",
 		       (unsigned long long)c->in.io.lba, c->in.io.count, c->in.io.flags,
-		       c->in.io.timeout_ms, c->in.io.reserved[0], c->in.io.reserved[1],
-		       c->in.io.reserved[2], ptr_name[c->bufp], (unsigned long long)c->in.io.buf);
+		       c->in.io.timeout_ms, c->in.io.deadline_us, c->in.io.reserved[0],
+		       c->in.io.reserved[1], ptr_name[c->bufp], (unsigned long long)c->in.io.buf);
 	if (c->kind == K_ENUMERATE)
 		printf(" {flags %#x devices %s %#llx max %u reserved %x/%x/%x/%x}", c->in.e.flags,
 		       ptr_name[c->bufp], (unsigned long long)c->in.e.devices,
@@ -420,13 +421,20 @@ static int make_call(uint64_t *s, struct mem *m, const struct node *n, struct ca
 		c->in.io.flags = c->kind == K_WRITE && !pick(s, 4) ? USBBLK_IO_FUA : 0;
 		if (wild & W_FLAGS && !pick(s, 12))
 			c->in.io.flags |= 1u << pick(s, 32);
+		/* a deadline from 1 us to 0.2 s, with its flag or (invalid) without */
+		if (wild & W_TIMEOUT && !pick(s, 20)) {
+			c->in.io.deadline_us = 1 + pick(s, 200000);
+			if (pick(s, 8))
+				c->in.io.flags |= USBBLK_IO_DEADLINE;
+		}
 		if ((c->in.io.flags & ~USBBLK_IO_FLAGS) ||
-		    (c->kind == K_READ && (c->in.io.flags & USBBLK_IO_FUA)))
+		    (c->kind == K_READ && (c->in.io.flags & USBBLK_IO_FUA)) ||
+		    !(c->in.io.flags & USBBLK_IO_DEADLINE) != !c->in.io.deadline_us)
 			c->invalid = 1;
 		if (wild & W_TIMEOUT && !pick(s, 40))
 			c->in.io.timeout_ms = pick(s, 2) ? 1 : pick(s, 20000);
 		if (wild & W_RESERVED)
-			fill_reserved(s, c->in.io.reserved, 3, &c->invalid);
+			fill_reserved(s, c->in.io.reserved, 2, &c->invalid);
 		if (!c->in.io.count)
 			c->invalid = 1;
 		c->bufp = wild & W_BUF ? pick_ptr(s) : P_OK;

@@ -37,6 +37,7 @@
 #include <linux/usb/ch9.h>
 
 #include "cbw.h"
+#include "deadline.h"
 #include "enum.h"
 #include "hc.h"
 #include "msc.h"
@@ -208,6 +209,14 @@ static void bot_cancel_busy(struct usbblk_msc *msc)
 	}
 }
 
+/* When the command's wait must end: its bound, or the request's deadline if sooner. */
+static ktime_t bot_cmd_deadline(const struct usbblk_bot_cmd *cmd)
+{
+	ktime_t t = ktime_add_ms(ktime_get(), cmd->timeout_ms);
+
+	return cmd->deadline && ktime_before(cmd->deadline, t) ? cmd->deadline : t;
+}
+
 /*
  * Run @cmd from @stage (the CBW, or the CSW again after a cleared STALL)
  * to its end, sleeping once.  Return: 0 when the CSW arrived, else the
@@ -221,7 +230,6 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	struct usbblk_seg cbw = { .addr = msc->cbw_dma, .len = US_BULK_CB_WRAP_LEN };
 	struct usbblk_udev *udev = msc->udev;
 	struct usbblk_hc *hc = udev->hc;
-	long left;
 	int ret;
 
 	down_read(&udev->io_lock);
@@ -243,14 +251,14 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	}
 	spin_unlock(&hc->lock);
 
-	left = wait_for_completion_killable_timeout(&cmd->done,
-						    msecs_to_jiffies(cmd->timeout_ms));
+	/* to the microsecond: a deadline of 2 ms must not wait for a 4 ms tick */
+	ret = usbblk_wait_until(&cmd->done, bot_cmd_deadline(cmd), true);
 	spin_lock(&hc->lock);
 	if (!cmd->ended) {
 		/* abandoned: the event thread queues nothing more for it */
 		msc->active = NULL;
 		cmd->ended = true;
-		cmd->xfer_err = left ? -EINTR : -ETIMEDOUT;
+		cmd->xfer_err = ret == -EINTR ? -EINTR : -ETIMEDOUT;
 		trace_usbblk_bot_stage(udev->slot_id, cmd->tag, cmd->stage, cmd->xfer_err);
 	}
 	ret = cmd->xfer_err;
@@ -261,6 +269,71 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	if (ret && usbblk_udev_gone(udev))
 		return -ENODEV;
 	return ret;
+}
+
+/*
+ * Leave the reset recovery to the device's work: the caller, whose
+ * request has a deadline, returns now.  Until the work is done the device
+ * is RECOVERING (usbblk_bot_wait_ready()).  Caller holds msc->lock.
+ */
+static void bot_recover_later(struct usbblk_msc *msc)
+{
+	lockdep_assert_held(&msc->lock);
+	if (msc->state == USBBLK_LUN_RECOVERING)
+		return;
+	WRITE_ONCE(msc->state, USBBLK_LUN_RECOVERING);
+	kref_get(&msc->ref);
+	if (!queue_work(system_highpri_wq, &msc->recover_work))
+		usbblk_msc_put(msc);
+}
+
+static void bot_recover_work(struct work_struct *work)
+{
+	struct usbblk_msc *msc = container_of(work, struct usbblk_msc, recover_work);
+	int ret = 0;
+
+	mutex_lock(&msc->lock);
+	/* a command may have run the recovery itself meanwhile */
+	if (msc->state == USBBLK_LUN_RECOVERING) {
+		ret = msc->gone || usbblk_udev_gone(msc->udev) ? -ENODEV : bot_reset_recovery(msc);
+		WRITE_ONCE(msc->state, ret && ret != -ENODEV ? USBBLK_LUN_FAILED :
+				       USBBLK_LUN_READY);
+	}
+	usbblk_mutex_unlock_wake(&msc->lock, &msc->state_wq);
+	dev_dbg(msc->udev->hc->dev, "slot %u: recovery off the caller's path: %d\n",
+		msc->udev->slot_id, ret);
+	usbblk_msc_put(msc);
+}
+
+static bool bot_recovering(struct usbblk_msc *msc)
+{
+	return READ_ONCE(msc->state) == USBBLK_LUN_RECOVERING;
+}
+
+/**
+ * usbblk_bot_wait_ready() - wait while the device recovers
+ * @msc:	the device
+ * @deadline:	0 (wait as long as the recovery takes), or the caller's
+ *		deadline, ktime_get() time
+ * @nowait:	do not wait at all
+ *
+ * Return: 0 (not recovering), -EAGAIN (@nowait, recovering), -ETIMEDOUT
+ * (the deadline passed first), -EINTR (fatal signal).
+ */
+int usbblk_bot_wait_ready(struct usbblk_msc *msc, ktime_t deadline, bool nowait)
+{
+	long ret;
+
+	might_sleep();
+	if (!bot_recovering(msc))
+		return 0;
+	if (nowait)
+		return -EAGAIN;
+	if (!deadline)
+		return wait_event_killable(msc->state_wq, !bot_recovering(msc)) ? -EINTR : 0;
+	ret = wait_event_hrtimeout(msc->state_wq, !bot_recovering(msc),
+				   ktime_sub(deadline, ktime_get()));
+	return ret ? -ETIMEDOUT : 0;
 }
 
 /**
@@ -291,6 +364,20 @@ int usbblk_bot_command(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
 		ret = -ENODEV;
 		goto out;
 	}
+	if (cmd->deadline && ktime_after(ktime_get(), cmd->deadline)) {
+		ret = -ETIMEDOUT;	/* nothing sent: nothing to recover */
+		goto out;
+	}
+	/* a recovery that failed, or one a deadline request left: run it first */
+	if (msc->state != USBBLK_LUN_READY) {
+		if (cancel_work(&msc->recover_work))
+			usbblk_msc_put(msc);	/* the work's reference; the caller has one */
+		ret = bot_reset_recovery(msc);
+		WRITE_ONCE(msc->state, ret ? USBBLK_LUN_FAILED : USBBLK_LUN_READY);
+		wake_up_all(&msc->state_wq);
+		if (ret == -ENODEV)
+			goto out;
+	}
 	usbblk_cbw_fill(msc->cbw, cmd->tag, cmd->len, cmd->in, cmd->lun, cmd->cdb, cmd->cdb_len);
 	ret = bot_run(msc, cmd, USBBLK_BOT_CBW);
 	if (ret == -EPIPE && cmd->stage == USBBLK_BOT_DATA) {
@@ -308,14 +395,21 @@ int usbblk_bot_command(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
 	if (ret)
 		goto recover;
 	ret = usbblk_csw_check(msc->csw, cmd->csw_got, cmd->tag, cmd->len, &cmd->residue);
-	if (ret >= 0)
+	if (ret >= 0) {
+		if (msc->state == USBBLK_LUN_FAILED)	/* the device answers again */
+			WRITE_ONCE(msc->state, USBBLK_LUN_READY);
 		goto out;
+	}
 	dev_dbg(msc->udev->hc->dev, "slot %u: CSW not valid or phase error\n",
 		msc->udev->slot_id);
 	ret = -EIO;
 recover:
-	if (ret != -ENODEV && !usbblk_udev_gone(msc->udev))
-		bot_reset_recovery(msc);
+	if (ret != -ENODEV && !usbblk_udev_gone(msc->udev)) {
+		if (cmd->deadline)
+			bot_recover_later(msc);
+		else
+			bot_reset_recovery(msc);
+	}
 	/* what callers can act on; anything else the transport said is EIO */
 	if (ret != -ETIMEDOUT && ret != -EINTR && ret != -ENODEV && ret != -ENOMEM)
 		ret = -EIO;
@@ -379,6 +473,8 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 		return ERR_PTR(-ENOMEM);
 	kref_init(&msc->ref);
 	mutex_init(&msc->lock);
+	init_waitqueue_head(&msc->state_wq);
+	INIT_WORK(&msc->recover_work, bot_recover_work);
 	kref_get(&udev->ref);
 	msc->udev = udev;
 	msc->in = in;
@@ -418,5 +514,8 @@ void usbblk_msc_shutdown(struct usbblk_msc *msc)
 	msc->out->complete = NULL;
 	spin_unlock(&hc->lock);
 	msc_free_bufs(msc);
-	mutex_unlock(&msc->lock);
+	usbblk_mutex_unlock_wake(&msc->lock, &msc->state_wq);
+	/* a recovery left behind sees the device gone; callers waiting for it wake */
+	flush_work(&msc->recover_work);
+	wake_up_all(&msc->state_wq);
 }

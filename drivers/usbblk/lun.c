@@ -36,6 +36,7 @@
 #include <linux/uaccess.h>
 #include <scsi/scsi_proto.h>
 
+#include "deadline.h"
 #include "enum.h"
 #include "hc.h"
 #include "lun-sysfs.h"
@@ -55,7 +56,13 @@ module_param(max_sectors, uint, 0444);
 MODULE_PARM_DESC(max_sectors,
 		 "cap on logical blocks per READ/WRITE command (some sticks fail larger ones); 0 = by speed: 1 MiB at SuperSpeed, 120 KiB below. Default: 0");
 
+static unsigned int min_deadline_us;
+module_param(min_deadline_us, uint, 0444);
+MODULE_PARM_DESC(min_deadline_us,
+		 "shortest usbblk_io.deadline_us accepted, us (0 = measured when a LUN comes up: the fastest of a few TEST UNIT READY round trips). Default: 0");
+
 #define TUR_TRIES	10
+#define FLOOR_TRIES	4	/* TEST UNIT READY round trips that measure the floor */
 
 static DEFINE_IDA(usbblk_lun_ida);
 
@@ -115,12 +122,14 @@ static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *bu
 	struct usbblk_seg sseg = { .addr = msc->buf_dma, .len = 32 };
 	struct usbblk_bot_cmd sense = {
 		.lun = lun->lun, .in = true, .segs = &sseg, .nsegs = 1, .len = sseg.len,
-		.timeout_ms = USBBLK_CTRL_TIMEOUT_MS,
+		.timeout_ms = USBBLK_CTRL_TIMEOUT_MS, .deadline = cmd->deadline,
 	};
 	int ret;
 
 	cmd->lun = lun->lun;
-	mutex_lock(&msc->lock);
+	ret = usbblk_mutex_lock_until(&msc->lock, &msc->state_wq, cmd->deadline);
+	if (ret)
+		return ret;
 	ret = usbblk_bot_command(msc, cmd);
 	if (ret == USBBLK_CSW_GOOD && buf_out)
 		memcpy(buf_out, msc->buf, cmd->len - cmd->residue);
@@ -141,7 +150,7 @@ static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *bu
 		ret = -EIO;
 	}
 out:
-	mutex_unlock(&msc->lock);
+	usbblk_mutex_unlock_wake(&msc->lock, &msc->state_wq);
 	return ret;
 }
 
@@ -174,7 +183,12 @@ static int lun_exec_nodata(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd,
 	return lun_exec(lun, cmd, NULL);
 }
 
-/* TEST UNIT READY until ready: bounded; medium not present ends it at once. */
+/*
+ * TEST UNIT READY until ready: bounded; medium not present ends it at
+ * once, and so does a transport failure (a timeout, a device that left or
+ * does not answer: no sense data), which retrying would only repeat, each
+ * time with its own timeout and reset recovery.
+ */
 static int lun_wait_ready(struct usbblk_lun *lun)
 {
 	struct usbblk_bot_cmd cmd = { };
@@ -182,9 +196,10 @@ static int lun_wait_ready(struct usbblk_lun *lun)
 	int ret = -EIO;
 
 	for (i = 0; i < TUR_TRIES; i++) {
+		memset(&lun->sense, 0, sizeof(lun->sense));
 		cmd.cdb_len = usbblk_cdb_test_unit_ready(cmd.cdb);
 		ret = lun_exec_nodata(lun, &cmd, USBBLK_CTRL_TIMEOUT_MS);
-		if (!ret || ret == -ENODEV)
+		if (!ret || !lun->sense.error)
 			return ret;
 		if (lun->sense.key == NOT_READY && lun->sense.asc == 0x3a)
 			return -ENOMEDIUM;
@@ -192,6 +207,30 @@ static int lun_wait_ready(struct usbblk_lun *lun)
 			msleep(100);	/* becoming ready */
 	}
 	return ret;
+}
+
+/*
+ * The shortest deadline worth trying: the fastest of a few TEST UNIT
+ * READY round trips (a command without data: CBW and CSW; no request can
+ * be answered sooner), unless the module parameter names one.
+ */
+static u32 lun_deadline_floor(struct usbblk_lun *lun)
+{
+	struct usbblk_bot_cmd cmd = { };
+	u64 fastest = U64_MAX;
+	unsigned int i;
+
+	if (min_deadline_us)
+		return min_deadline_us;
+	for (i = 0; i < FLOOR_TRIES; i++) {
+		u64 t = ktime_get_ns();
+
+		cmd.cdb_len = usbblk_cdb_test_unit_ready(cmd.cdb);
+		if (lun_exec_nodata(lun, &cmd, USBBLK_CTRL_TIMEOUT_MS))
+			break;
+		fastest = min(fastest, ktime_get_ns() - t);
+	}
+	return fastest == U64_MAX ? 1 : max_t(u32, 1, DIV_ROUND_UP_ULL(fastest, NSEC_PER_USEC));
 }
 
 static int lun_read_capacity(struct usbblk_lun *lun)
@@ -264,7 +303,7 @@ static unsigned int lun_fill_sgl(struct usbblk_lun *lun, unsigned int npages,
 
 /* One piece: at most max_sectors blocks, pinned, mapped, sent, released. */
 static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned long ubuf,
-			u32 blocks, bool fua, unsigned int timeout_ms)
+			u32 blocks, bool fua, unsigned int timeout_ms, ktime_t deadline)
 {
 	struct device *dev = lun->msc->udev->hc->dev;
 	enum dma_data_direction dir = write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
@@ -273,6 +312,7 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	int npages = DIV_ROUND_UP(offset + len, PAGE_SIZE);
 	struct usbblk_bot_cmd cmd = {
 		.in = !write, .segs = lun->segs, .len = len, .timeout_ms = timeout_ms,
+		.deadline = deadline,
 	};
 	struct sg_table *sgt = &lun->sgt;
 	struct scatterlist *sg;
@@ -311,31 +351,57 @@ unpin:
 	return ret;
 }
 
+/*
+ * Check a READ/WRITE_SECTOR request and when it must be answered: its
+ * deadline (ktime_get() time) with USBBLK_IO_DEADLINE, else 0.
+ */
+static int lun_io_check(const struct usbblk_lun *lun, const struct usbblk_io *io, bool write,
+			ktime_t entry, ktime_t *deadline)
+{
+	bool dl = io->flags & USBBLK_IO_DEADLINE;
+
+	if ((io->flags & ~USBBLK_IO_FLAGS) || (!write && (io->flags & USBBLK_IO_FUA)) ||
+	    memchr_inv(io->reserved, 0, sizeof(io->reserved)) || !io->count ||
+	    dl != !!io->deadline_us)
+		return -EINVAL;
+	if (io->buf & (lun_dma_alignment() - 1))
+		return -EINVAL;
+	if (io->buf != (unsigned long)io->buf)
+		return -EFAULT;
+	/* admission: below the floor it cannot be done, so it is not started */
+	if (dl && io->deadline_us < lun->deadline_floor_us)
+		return -ETIME;
+	*deadline = dl ? ktime_add_us(entry, io->deadline_us) : 0;
+	return 0;
+}
+
 static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *argp,
 		       bool write)
 {
+	ktime_t entry = ktime_get(), deadline;
 	struct usbblk_io io;
 	unsigned int timeout;
 	unsigned long ubuf;
+	bool nowait;
 	u64 bytes = 0, start;
 	int ret;
 
 	if (copy_from_user(&io, argp, sizeof(io)))
 		return -EFAULT;
-	if ((io.flags & ~USBBLK_IO_FLAGS) || (!write && (io.flags & USBBLK_IO_FUA)) ||
-	    memchr_inv(io.reserved, 0, sizeof(io.reserved)) || !io.count)
-		return -EINVAL;
+	ret = lun_io_check(lun, &io, write, entry, &deadline);
+	if (ret)
+		return ret;
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (io.buf & (lun_dma_alignment() - 1))
-		return -EINVAL;
-	if (io.buf != (unsigned long)io.buf)
-		return -EFAULT;
 	ubuf = io.buf;
 	timeout = lun_timeout(io.timeout_ms);
+	nowait = io.flags & USBBLK_IO_NOWAIT;
+	if (nowait && READ_ONCE(lun->msc->state) == USBBLK_LUN_RECOVERING)
+		return -EAGAIN;
 
-	if (mutex_lock_killable(&lun->lock))
-		return -EINTR;
+	ret = usbblk_mutex_lock_until(&lun->lock, &lun->unlock_wq, deadline);
+	if (ret)
+		return ret;
 	start = ktime_get_ns();
 	ret = -ENODEV;
 	if (READ_ONCE(lun->gone))
@@ -350,12 +416,14 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	ret = -EFAULT;
 	if (!access_ok((void __user *)ubuf, bytes))
 		goto out;
+	/* a recovery left by an earlier request: wait (bounded) or EAGAIN */
+	ret = usbblk_bot_wait_ready(lun->msc, deadline, nowait);
 
-	ret = 0;
 	while (io.count && !ret) {
 		u32 n = min(io.count, lun->max_sectors);
 
-		ret = lun_rw_piece(lun, write, io.lba, ubuf, n, io.flags & USBBLK_IO_FUA, timeout);
+		ret = lun_rw_piece(lun, write, io.lba, ubuf, n, io.flags & USBBLK_IO_FUA, timeout,
+				   deadline);
 		io.lba += n;
 		io.count -= n;
 		ubuf += n * lun->block_size;
@@ -364,7 +432,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	}
 out:
 	usbblk_lun_account(lun, write, ret ? 0 : bytes, ktime_get_ns() - start, ret);
-	mutex_unlock(&lun->lock);
+	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 	return ret;
 }
 
@@ -380,7 +448,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 	cmd.cdb_len = usbblk_cdb_sync_cache10(cmd.cdb);
 	ret = READ_ONCE(lun->gone) ? -ENODEV : lun_exec_nodata(lun, &cmd, lun_timeout(0));
 	usbblk_lun_account(lun, false, 0, 0, ret);
-	mutex_unlock(&lun->lock);
+	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 	return ret;
 }
 
@@ -393,7 +461,7 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
 	if (READ_ONCE(lun->gone)) {
-		mutex_unlock(&lun->lock);
+		usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 		return -ENODEV;
 	}
 	info.capacity = lun->capacity;
@@ -414,7 +482,10 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	strscpy(info.product, lun->inq.product, sizeof(info.product));
 	strscpy(info.revision, lun->inq.revision, sizeof(info.revision));
 	strscpy(info.serial, udev->info.serial, sizeof(info.serial));
-	mutex_unlock(&lun->lock);
+	info.state = READ_ONCE(lun->msc->state);
+	info.recoveries = READ_ONCE(lun->msc->resets);
+	info.deadline_floor_us = lun->deadline_floor_us;
+	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -425,7 +496,7 @@ static long lun_ioc_sense(struct usbblk_lun *lun, void __user *argp)
 	if (mutex_lock_killable(&lun->lock))
 		return -EINTR;
 	s = lun->sense;
-	mutex_unlock(&lun->lock);
+	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -502,6 +573,7 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 		return NULL;
 	kref_init(&l->ref);
 	mutex_init(&l->lock);
+	init_waitqueue_head(&l->unlock_wq);
 	kref_get(&msc->ref);
 	l->msc = msc;
 	l->lun = lun;
@@ -532,6 +604,7 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 		goto err;
 	}
 	lun_read_wp(l);
+	l->deadline_floor_us = lun_deadline_floor(l);
 	if (l->inq.removable)
 		l->flags |= USBBLK_INFO_REMOVABLE;
 	if (dma_addressing_limited(dev)) {

@@ -4,8 +4,8 @@
  * (lun.c): the data path.  The structure is here so that files with
  * another job on the same object (its sysfs attributes) can read it:
  * identity fields (@msc, @lun, @id, @name, @capacity, @block_size,
- * @max_sectors, @flags, @inq) are set before the device node is
- * registered and never change after; the rest is lun.c's.
+ * @max_sectors, @deadline_floor_us, @flags, @inq) are set before the
+ * device node is registered and never change after; the rest is lun.c's.
  */
 #ifndef _USBBLK_LUN_H
 #define _USBBLK_LUN_H
@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
+#include <linux/wait.h>
 #include <uapi/linux/usbblk.h>
 
 #include "ring.h"
@@ -67,7 +68,9 @@ struct usbblk_lun_stats {
  * @id:		N of /dev/usbblkN
  * @name:	"usbblkN"
  * @misc:	the device node
- * @lock:	serialises the LUN's callers (a sleeping mutex)
+ * @lock:	serialises the LUN's callers (a sleeping mutex; callers with a
+ *		deadline take it with usbblk_mutex_lock_until())
+ * @unlock_wq:	woken at every release of @lock
  * @gone:	detached: calls get -ENODEV.  Set once by usbblk_lun_remove()
  *		with WRITE_ONCE and without @lock (a holder may sit in a user
  *		page fault); read with READ_ONCE under @lock, as an early
@@ -75,6 +78,8 @@ struct usbblk_lun_stats {
  * @capacity:	logical blocks
  * @block_size:	bytes a block
  * @max_sectors: blocks a command
+ * @deadline_floor_us: the shortest deadline a request may ask
+ *		(usbblk_info.deadline_floor_us)
  * @flags:	USBBLK_INFO_* bits
  * @inq:	INQUIRY data
  * @sense:	the last failed command's sense (under @lock)
@@ -95,10 +100,12 @@ struct usbblk_lun {
 	char name[16];
 	struct miscdevice misc;
 	struct mutex lock;		/* see @lock above */
+	wait_queue_head_t unlock_wq;
 	bool gone;
 	u64 capacity;
 	u32 block_size;
 	u32 max_sectors;
+	u32 deadline_floor_us;
 	u32 flags;
 	struct usbblk_inquiry inq;
 	struct usbblk_sense sense;

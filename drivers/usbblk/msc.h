@@ -8,6 +8,9 @@
 
 #include <linux/completion.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/usb/storage.h>
 
@@ -42,7 +45,10 @@ enum usbblk_bot_stage {
  * @segs:	the data stage's DMA segments (mapped by the caller)
  * @nsegs:	how many (0 without a data stage)
  * @len:	bytes of the data stage
- * @timeout_ms:	bound of the command
+ * @timeout_ms:	bound of each stage of the command
+ * @deadline:	0, or the request's deadline (ktime_get() time): no stage
+ *		waits past it, and the reset recovery a failure needs is left
+ *		to the device's recovery work (off the caller's path)
  * @residue:	out: the CSW's residue (bytes of the data stage not
  *		processed); @len until a valid CSW says otherwise
  * @tag:	out: the CBW's tag
@@ -70,6 +76,7 @@ struct usbblk_bot_cmd {
 	unsigned int nsegs;
 	u32 len;
 	unsigned int timeout_ms;
+	ktime_t deadline;
 	u32 residue;
 	u32 tag;
 	enum usbblk_bot_stage stage;
@@ -95,6 +102,13 @@ struct usbblk_bot_cmd {
  * @active:	the command whose stages the event thread advances, NULL
  *		when none (under hc->lock)
  * @tag:	tag of the last CBW
+ * @state:	USBBLK_LUN_READY, _RECOVERING (@recover_work is queued or
+ *		running) or _FAILED (its last recovery failed); written under
+ *		@lock, read without it by callers deciding to wait
+ * @state_wq:	woken when @state leaves _RECOVERING, and at every release of
+ *		@lock (usbblk_mutex_unlock_wake(): callers with a deadline
+ *		take @lock with usbblk_mutex_lock_until())
+ * @recover_work: the reset recovery a command with a deadline left behind
  * @resets:	Bulk-Only reset recoveries so far (under @lock; sysfs reads it)
  * @cbw:	DMA buffer for the CBW ...
  * @cbw_dma:	... its bus address
@@ -114,6 +128,9 @@ struct usbblk_msc {
 	bool gone;
 	struct usbblk_bot_cmd *active;
 	u32 tag;
+	u32 state;
+	wait_queue_head_t state_wq;
+	struct work_struct recover_work;
 	u32 resets;
 	struct bulk_cb_wrap *cbw;
 	dma_addr_t cbw_dma;
@@ -130,6 +147,7 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 				     struct usbblk_ep *out);
 u8 usbblk_bot_max_lun(struct usbblk_msc *msc);
 int usbblk_bot_command(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd);
+int usbblk_bot_wait_ready(struct usbblk_msc *msc, ktime_t deadline, bool nowait);
 void usbblk_msc_shutdown(struct usbblk_msc *msc);
 void usbblk_msc_put(struct usbblk_msc *msc);
 

@@ -9,6 +9,7 @@ package usbblk
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -116,20 +117,71 @@ func (l *LUN) Close() error {
 // Errors are *os.PathError; on EIO with sense data its Err is a
 // *SenseError.
 func (l *LUN) ReadSectors(lba uint64, buf []byte) error {
-	return l.io("read", lba, buf, 0)
+	return l.io("read", lba, buf, 0, time.Time{})
 }
 
 // WriteSectors writes buf to the blocks from lba, as ReadSectors reads.
 // The data may sit in the device's cache until Sync.
 func (l *LUN) WriteSectors(lba uint64, buf []byte) error {
-	return l.io("write", lba, buf, 0)
+	return l.io("write", lba, buf, 0, time.Time{})
 }
 
 // WriteSectorsFUA writes like WriteSectors with Force Unit Access: the
 // data is on the medium when it returns.
 func (l *LUN) WriteSectorsFUA(lba uint64, buf []byte) error {
-	return l.io("write", lba, buf, uapi.IOFUA)
+	return l.io("write", lba, buf, uapi.IOFUA, time.Time{})
 }
+
+// ReadSectorsContext reads like ReadSectors, and when ctx has a deadline
+// the driver answers by then (plus its documented margin; see
+// Documentation/usbblk.rst, "Deadlines"): the data, or an error that
+// matches both syscall.ETIMEDOUT and context.DeadlineExceeded with
+// errors.Is. The Bulk-Only reset recovery a timeout needs runs in the
+// driver afterwards, off this goroutine's path (State shows it). A
+// deadline shorter than Info().DeadlineFloorUs fails at once with ETIME;
+// a ctx already done fails with ctx.Err() without a call. Cancelling ctx
+// does not stop a request in flight: only its deadline bounds it.
+func (l *LUN) ReadSectorsContext(ctx context.Context, lba uint64, buf []byte) error {
+	return l.ioContext(ctx, "read", lba, buf, 0)
+}
+
+// WriteSectorsContext writes like WriteSectors, bounded by ctx's deadline
+// as ReadSectorsContext reads.
+func (l *LUN) WriteSectorsContext(ctx context.Context, lba uint64, buf []byte) error {
+	return l.ioContext(ctx, "write", lba, buf, 0)
+}
+
+// State is the LUN's state now (uapi.LUNReady, LUNRecovering, LUNFailed)
+// and the count of the device's Bulk-Only reset recoveries so far.
+func (l *LUN) State() (state, recoveries uint32, err error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.h == nil {
+		return 0, 0, pathError("state", l.path, os.ErrClosed)
+	}
+	var st, n C.uint32_t
+	if rc := C.usbblk_state(l.h, &st, &n); rc != 0 {
+		return 0, 0, pathError("state", l.path, syscall.Errno(-rc))
+	}
+	return uint32(st), uint32(n), nil
+}
+
+func (l *LUN) ioContext(ctx context.Context, op string, lba uint64, buf []byte, flags uint32) error {
+	if err := ctx.Err(); err != nil {
+		return pathError(op, l.path, err)
+	}
+	d, _ := ctx.Deadline()
+	return l.io(op, lba, buf, flags, d)
+}
+
+// deadlineError is ETIMEDOUT of a request bounded by a context's
+// deadline: errors.Is matches syscall.ETIMEDOUT and
+// context.DeadlineExceeded.
+type deadlineError struct{ errno syscall.Errno }
+
+func (e deadlineError) Error() string        { return e.errno.Error() }
+func (e deadlineError) Unwrap() error        { return e.errno }
+func (e deadlineError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // Sync makes everything written so far reach the medium (SYNCHRONIZE
 // CACHE).
@@ -142,7 +194,8 @@ func (l *LUN) Sync() error {
 	return l.fail("sync", int(C.usbblk_sync(l.h)))
 }
 
-func (l *LUN) io(op string, lba uint64, buf []byte, flags uint32) error {
+// io runs a read or write; a non-zero dl bounds the whole of it.
+func (l *LUN) io(op string, lba uint64, buf []byte, flags uint32, dl time.Time) error {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.h == nil {
@@ -154,13 +207,13 @@ func (l *LUN) io(op string, lba uint64, buf []byte, flags uint32) error {
 			len(buf), bs, syscall.EINVAL))
 	}
 	if align := uintptr(l.info.DMAAlignment); align == 0 || uintptr(unsafe.Pointer(&buf[0]))%align == 0 {
-		return l.direct(op, lba, buf, flags)
+		return l.direct(op, lba, buf, flags, dl)
 	}
-	return l.bounced(op, lba, buf, flags)
+	return l.bounced(op, lba, buf, flags, dl)
 }
 
 // direct hands buf to the driver, in pieces of at most MaxUint32 blocks.
-func (l *LUN) direct(op string, lba uint64, buf []byte, flags uint32) error {
+func (l *LUN) direct(op string, lba uint64, buf []byte, flags uint32, dl time.Time) error {
 	bs := uint64(l.info.BlockSize)
 	for len(buf) > 0 {
 		n := uint64(len(buf)) / bs
@@ -169,12 +222,25 @@ func (l *LUN) direct(op string, lba uint64, buf []byte, flags uint32) error {
 		}
 		var rc C.int
 		p := unsafe.Pointer(&buf[0])
-		if op == "read" {
+		us := time.Until(dl).Microseconds()
+		switch {
+		case !dl.IsZero() && us <= 0:
+			return pathError(op, l.path, context.DeadlineExceeded)
+		case !dl.IsZero() && us <= math.MaxUint32 && op == "read":
+			rc = C.usbblk_read_deadline(l.h, C.uint64_t(lba), p, C.uint32_t(n),
+				C.uint32_t(flags), C.uint32_t(us))
+		case !dl.IsZero() && us <= math.MaxUint32:
+			rc = C.usbblk_write_deadline(l.h, C.uint64_t(lba), p, C.uint32_t(n),
+				C.uint32_t(flags), C.uint32_t(us))
+		case op == "read":
 			rc = C.usbblk_read(l.h, C.uint64_t(lba), p, C.uint32_t(n), C.uint32_t(flags),
 				C.uint32_t(l.timeout.Load()))
-		} else {
+		default:
 			rc = C.usbblk_write(l.h, C.uint64_t(lba), p, C.uint32_t(n), C.uint32_t(flags),
 				C.uint32_t(l.timeout.Load()))
+		}
+		if rc == -C.int(syscall.ETIMEDOUT) && !dl.IsZero() {
+			return pathError(op, l.path, deadlineError{syscall.ETIMEDOUT})
 		}
 		if rc != 0 {
 			return l.fail(op, int(rc))
@@ -186,7 +252,7 @@ func (l *LUN) direct(op string, lba uint64, buf []byte, flags uint32) error {
 }
 
 // bounced copies through the bounce buffer, a piece at a time.
-func (l *LUN) bounced(op string, lba uint64, buf []byte, flags uint32) error {
+func (l *LUN) bounced(op string, lba uint64, buf []byte, flags uint32, dl time.Time) error {
 	l.bounceMu.Lock()
 	defer l.bounceMu.Unlock()
 	if l.bounce == nil {
@@ -204,7 +270,7 @@ func (l *LUN) bounced(op string, lba uint64, buf []byte, flags uint32) error {
 		if op == "write" {
 			copy(l.bounce, buf[:n])
 		}
-		if err := l.direct(op, lba, l.bounce[:n], flags); err != nil {
+		if err := l.direct(op, lba, l.bounce[:n], flags, dl); err != nil {
 			return err
 		}
 		if op == "read" {

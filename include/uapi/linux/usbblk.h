@@ -221,7 +221,9 @@ struct usbblk_enumerate {
 
 /* struct usbblk_io.flags */
 #define USBBLK_IO_FUA		_BITUL(0)	/* write through to the medium (FUA) */
-#define USBBLK_IO_FLAGS		USBBLK_IO_FUA
+#define USBBLK_IO_DEADLINE	_BITUL(1)	/* deadline_us bounds the whole request */
+#define USBBLK_IO_NOWAIT	_BITUL(2)	/* EAGAIN at once while the LUN recovers */
+#define USBBLK_IO_FLAGS		(USBBLK_IO_FUA | USBBLK_IO_DEADLINE | USBBLK_IO_NOWAIT)
 
 /**
  * struct usbblk_io - argument of USBBLK_IOC_READ_SECTOR / WRITE_SECTOR
@@ -236,6 +238,15 @@ struct usbblk_enumerate {
  *		together), ms; 0 for the default (module parameter
  *		io_timeout_ms); on expiry the transfer is stopped, the device
  *		reset (Bulk-Only reset recovery) and ETIMEDOUT returned
+ * @deadline_us: with USBBLK_IO_DEADLINE: the whole request (waiting for
+ *		the LUN, every command, every stage) answers within this many
+ *		microseconds of the call, plus the documented margin
+ *		(Documentation/usbblk.rst, "Deadlines"), or fails with
+ *		ETIMEDOUT; the Bulk-Only reset recovery a timeout needs then
+ *		runs after the call returned, off the caller's path.  At least
+ *		1; below the LUN's floor (usbblk_info.deadline_floor_us) the
+ *		request is refused with ETIME before it starts.  Without the
+ *		flag: must be zero, and @timeout_ms alone bounds each command
  * @reserved:	must be zero
  */
 struct usbblk_io {
@@ -244,8 +255,14 @@ struct usbblk_io {
 	__u32 count;
 	__u32 flags;
 	__u32 timeout_ms;
-	__u32 reserved[3];
+	__u32 deadline_us;
+	__u32 reserved[2];
 };
+
+/* struct usbblk_info.state */
+#define USBBLK_LUN_READY	0	/* commands run */
+#define USBBLK_LUN_RECOVERING	1	/* a reset recovery runs: callers wait or get EAGAIN */
+#define USBBLK_LUN_FAILED	2	/* the last recovery failed: the next request retries it */
 
 /* struct usbblk_info.flags */
 #define USBBLK_INFO_WRITE_PROTECT _BITUL(0)	/* MODE SENSE: medium write-protected */
@@ -280,6 +297,13 @@ struct usbblk_io {
  * @product:		INQUIRY product identification, NUL-terminated
  * @revision:		INQUIRY product revision level, NUL-terminated
  * @serial:		USB serial number string, NUL-terminated
+ * @state:		USBBLK_LUN_*: ready, recovering (a Bulk-Only reset
+ *			recovery runs off the callers' path), failed
+ * @recoveries:		Bulk-Only reset recoveries of the device so far
+ * @deadline_floor_us:	the shortest usbblk_io.deadline_us accepted: the
+ *			round trip of one command without data, measured
+ *			when the LUN came up, or the module parameter
+ *			min_deadline_us when set
  * @reserved:		zero
  */
 struct usbblk_info {
@@ -302,7 +326,10 @@ struct usbblk_info {
 	char product[20];
 	char revision[8];
 	char serial[64];
-	__u32 reserved[9];
+	__u32 state;
+	__u32 recoveries;
+	__u32 deadline_floor_us;
+	__u32 reserved[6];
 };
 
 /**

@@ -50,7 +50,13 @@ const (
 const (
 	EnumNoRescan = 1 << 0
 
-	IOFUA = 1 << 0
+	IOFUA      = 1 << 0
+	IODeadline = 1 << 1
+	IONoWait   = 1 << 2
+
+	LUNReady      = 0
+	LUNRecovering = 1
+	LUNFailed     = 2
 
 	InfoWriteProtect = 1 << 0
 	InfoRemovable    = 1 << 1
@@ -134,36 +140,40 @@ type Enumerate struct {
 // IO is struct usbblk_io, the argument of READ_SECTOR and WRITE_SECTOR.
 // Buf holds a user pointer as a uint64 (see Enumerate).
 type IO struct {
-	LBA       uint64
-	Buf       uint64
-	Count     uint32
-	Flags     uint32
-	TimeoutMs uint32
-	Reserved  [3]uint32
+	LBA        uint64
+	Buf        uint64
+	Count      uint32
+	Flags      uint32
+	TimeoutMs  uint32
+	DeadlineUs uint32
+	Reserved   [2]uint32
 }
 
 // Info is struct usbblk_info.
 type Info struct {
-	Capacity     uint64
-	BlockSize    uint32
-	MaxSectors   uint32
-	Flags        uint32
-	DMAAlignment uint32
-	LUN          uint8
-	MaxLUN       uint8
-	Speed        uint8
-	Depth        uint8
-	Path         [MaxTiers + 1]uint8
-	HC           uint16
-	VendorID     uint16
-	ProductID    uint16
-	SCSIType     uint8
-	Pad0         [3]uint8
-	Vendor       [12]byte
-	Product      [20]byte
-	Revision     [8]byte
-	Serial       [64]byte
-	Reserved     [9]uint32
+	Capacity        uint64
+	BlockSize       uint32
+	MaxSectors      uint32
+	Flags           uint32
+	DMAAlignment    uint32
+	LUN             uint8
+	MaxLUN          uint8
+	Speed           uint8
+	Depth           uint8
+	Path            [MaxTiers + 1]uint8
+	HC              uint16
+	VendorID        uint16
+	ProductID       uint16
+	SCSIType        uint8
+	Pad0            [3]uint8
+	Vendor          [12]byte
+	Product         [20]byte
+	Revision        [8]byte
+	Serial          [64]byte
+	State           uint32
+	Recoveries      uint32
+	DeadlineFloorUs uint32
+	Reserved        [6]uint32
 }
 
 // Sense is struct usbblk_sense.

@@ -253,6 +253,51 @@ int usbblk_write(struct usbblk *h, uint64_t lba, const void *buf, uint32_t count
 		 uint32_t flags, uint32_t timeout_ms);
 
 /**
+ * usbblk_read_deadline() - read with a bound on the whole request
+ * @h:		an open handle
+ * @lba:	first block
+ * @buf:	@count * block_size bytes, aligned to dma_alignment
+ * @count:	blocks, at least 1
+ * @flags:	0 or USBBLK_IO_NOWAIT (EAGAIN at once while the LUN recovers)
+ * @deadline_us: the answer comes within this many microseconds (plus the
+ *		driver's documented margin), success or -ETIMEDOUT; at least
+ *		the LUN's deadline_floor_us (usbblk_info)
+ *
+ * A timeout's Bulk-Only reset recovery runs in the driver after this
+ * returned; usbblk_state() shows it.
+ *
+ * Return: as usbblk_read(), and -ETIME (@deadline_us below the LUN's
+ * floor: not started), -EAGAIN (USBBLK_IO_NOWAIT while the LUN recovers),
+ * -EINVAL (@deadline_us 0).
+ */
+int usbblk_read_deadline(struct usbblk *h, uint64_t lba, void *buf, uint32_t count,
+			 uint32_t flags, uint32_t deadline_us);
+
+/**
+ * usbblk_write_deadline() - write with a bound on the whole request
+ * @h:		a handle opened O_RDWR
+ * @lba:	first block
+ * @buf:	@count * block_size bytes, aligned to dma_alignment
+ * @count:	blocks, at least 1
+ * @flags:	USBBLK_IO_FUA, USBBLK_IO_NOWAIT
+ * @deadline_us: as usbblk_read_deadline()
+ *
+ * Return: as usbblk_read_deadline(), and usbblk_write()'s errnos.
+ */
+int usbblk_write_deadline(struct usbblk *h, uint64_t lba, const void *buf, uint32_t count,
+			  uint32_t flags, uint32_t deadline_us);
+
+/**
+ * usbblk_state() - the LUN's state now (GET_INFO asked again)
+ * @h:		an open handle
+ * @state:	out: USBBLK_LUN_READY, _RECOVERING or _FAILED
+ * @recoveries:	out: Bulk-Only reset recoveries of the device so far
+ *
+ * Return: 0, -ENODEV (the device left), -EINTR.
+ */
+int usbblk_state(struct usbblk *h, uint32_t *state, uint32_t *recoveries);
+
+/**
  * usbblk_sync() - SYNCHRONIZE CACHE: what was written reaches the medium
  * @h:		a handle opened O_RDWR
  *

@@ -72,14 +72,15 @@ int usbblk_info(const struct usbblk *h, struct usbblk_info *info)
 
 /* One READ_SECTOR or WRITE_SECTOR: the buffer goes to the driver as it is. */
 static int lun_io(struct usbblk *h, unsigned long req, uint64_t lba, const void *buf,
-		  uint32_t count, uint32_t flags, uint32_t timeout_ms)
+		  uint32_t count, uint32_t flags, uint32_t timeout_ms, uint32_t deadline_us)
 {
 	struct usbblk_io r = {
 		.lba = lba,
 		.buf = (uintptr_t)buf,
 		.count = count,
-		.flags = flags,
+		.flags = flags | (deadline_us ? USBBLK_IO_DEADLINE : 0),
 		.timeout_ms = timeout_ms,
+		.deadline_us = deadline_us,
 	};
 
 	return ioctl(h->fd, req, &r) ? -errno : 0;
@@ -88,13 +89,40 @@ static int lun_io(struct usbblk *h, unsigned long req, uint64_t lba, const void 
 int usbblk_read(struct usbblk *h, uint64_t lba, void *buf, uint32_t count,
 		uint32_t flags, uint32_t timeout_ms)
 {
-	return lun_io(h, USBBLK_IOC_READ_SECTOR, lba, buf, count, flags, timeout_ms);
+	return lun_io(h, USBBLK_IOC_READ_SECTOR, lba, buf, count, flags, timeout_ms, 0);
+}
+
+int usbblk_read_deadline(struct usbblk *h, uint64_t lba, void *buf, uint32_t count,
+			 uint32_t flags, uint32_t deadline_us)
+{
+	if (!deadline_us)
+		return -EINVAL;
+	return lun_io(h, USBBLK_IOC_READ_SECTOR, lba, buf, count, flags, 0, deadline_us);
 }
 
 int usbblk_write(struct usbblk *h, uint64_t lba, const void *buf, uint32_t count,
 		 uint32_t flags, uint32_t timeout_ms)
 {
-	return lun_io(h, USBBLK_IOC_WRITE_SECTOR, lba, buf, count, flags, timeout_ms);
+	return lun_io(h, USBBLK_IOC_WRITE_SECTOR, lba, buf, count, flags, timeout_ms, 0);
+}
+
+int usbblk_write_deadline(struct usbblk *h, uint64_t lba, const void *buf, uint32_t count,
+			  uint32_t flags, uint32_t deadline_us)
+{
+	if (!deadline_us)
+		return -EINVAL;
+	return lun_io(h, USBBLK_IOC_WRITE_SECTOR, lba, buf, count, flags, 0, deadline_us);
+}
+
+int usbblk_state(struct usbblk *h, uint32_t *state, uint32_t *recoveries)
+{
+	struct usbblk_info info;
+
+	if (ioctl(h->fd, USBBLK_IOC_GET_INFO, &info))
+		return -errno;
+	*state = info.state;
+	*recoveries = info.recoveries;
+	return 0;
 }
 
 int usbblk_sync(struct usbblk *h)

@@ -54,7 +54,8 @@ static const struct cabi_entry cabi_entries[] = {
 	F(usbblk_enumerate, hc), F(usbblk_enumerate, ports),
 
 	S(usbblk_io), F(usbblk_io, lba), F(usbblk_io, buf), F(usbblk_io, count),
-	F(usbblk_io, flags), F(usbblk_io, timeout_ms), F(usbblk_io, reserved),
+	F(usbblk_io, flags), F(usbblk_io, timeout_ms), F(usbblk_io, deadline_us),
+	F(usbblk_io, reserved),
 
 	S(usbblk_info), F(usbblk_info, capacity), F(usbblk_info, block_size),
 	F(usbblk_info, max_sectors), F(usbblk_info, flags), F(usbblk_info, dma_alignment),
@@ -62,7 +63,8 @@ static const struct cabi_entry cabi_entries[] = {
 	F(usbblk_info, depth), F(usbblk_info, path), F(usbblk_info, hc),
 	F(usbblk_info, vendor_id), F(usbblk_info, product_id), F(usbblk_info, scsi_type),
 	F(usbblk_info, __pad0), F(usbblk_info, vendor), F(usbblk_info, product),
-	F(usbblk_info, revision), F(usbblk_info, serial), F(usbblk_info, reserved),
+	F(usbblk_info, revision), F(usbblk_info, serial), F(usbblk_info, state),
+	F(usbblk_info, recoveries), F(usbblk_info, deadline_floor_us), F(usbblk_info, reserved),
 
 	S(usbblk_sense), F(usbblk_sense, key), F(usbblk_sense, asc), F(usbblk_sense, ascq),
 	F(usbblk_sense, response), F(usbblk_sense, error), F(usbblk_sense, info),

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-request deadlines on a slow stick (tools/vm/run --disk
+ * throttle:BPS:IMG, so slow that every read takes tens of ms):
+ *
+ *   - a read with a short deadline answers ETIMEDOUT, DEADLINE_TRIES times
+ *     out of DEADLINE_TRIES; how late (return time - deadline) is printed
+ *     as p50/p99.9/max, never asserted (a slow host must not fail it);
+ *   - the Bulk-Only reset recovery runs after the call returned: GET_INFO
+ *     says RECOVERING, a USBBLK_IO_NOWAIT caller gets EAGAIN at once, a
+ *     caller with a deadline waits for it at most until its deadline;
+ *   - after the recovery the next request succeeds with the right data;
+ *   - a deadline below the LUN's floor is refused with ETIME, unstarted;
+ *   - no page stays pinned.
+ *
+ *   USBBLK_LUN         LUN node (default /dev/usbblk0)
+ *   DEADLINE_US        the short deadline (default 2000; at least 1.5 times
+ *                      the LUN's floor)
+ *   DEADLINE_TRIES     how many reads get it (default 100)
+ *   DEADLINE_STRICT    1 (default): every one of them must time out (a
+ *                      stick that is always slow); 0: one the stick
+ *                      answered in time must carry the right data (QEMU's
+ *                      throttle lets a request through when its bucket
+ *                      has drained)
+ * The image holds the host pattern of io_test.c (tools/check-image).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libusbblk.h"
+#include "usbblk-test.h"
+#include "kselftest_harness.h"
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The LUN's state and recovery count, asked again. */
+static uint32_t lun_state(struct usbblk *h, uint32_t *recoveries)
+{
+	uint32_t st = ~0u, n = 0;
+
+	if (usbblk_state(h, &st, &n))
+		return ~0u;
+	if (recoveries)
+		*recoveries = n;
+	return st;
+}
+
+static uint32_t recoveries(struct usbblk *h)
+{
+	uint32_t n = 0;
+
+	lun_state(h, &n);
+	return n;
+}
+
+/* Wait (bounded: 30 s) until the LUN is out of its recovery. */
+static uint32_t wait_ready(struct usbblk *h)
+{
+	uint64_t t0 = now_us();
+	uint32_t st;
+
+	while ((st = lun_state(h, NULL)) == USBBLK_LUN_RECOVERING && now_us() - t0 < 30000000)
+		usleep(1000);
+	return st;
+}
+
+/* LBA 0..2 hold the host pattern. */
+static int usable(struct usbblk *h, uint8_t *buf)
+{
+	uint32_t i;
+	int ret = usbblk_read(h, 0, buf, 3, 0, 0);
+
+	for (i = 0; !ret && i < 3 * 512; i++)
+		if (buf[i] != usbblk_pattern(i / 512, i % 512, 0x11))
+			ret = -EILSEQ;
+	return ret;
+}
+
+FIXTURE(slow) {
+	struct usbblk *h;
+	uint8_t *buf;
+	uint32_t deadline;
+	unsigned int tries;
+	int strict;
+	struct usbblk_info info;
+};
+
+FIXTURE_SETUP(slow)
+{
+	ASSERT_EQ(0, usbblk_open(env_or("USBBLK_LUN", "/dev/usbblk0"), O_RDWR, &self->h));
+	ASSERT_EQ(0, posix_memalign((void **)&self->buf, 4096, 1 << 20));
+	self->deadline = strtoul(env_or("DEADLINE_US", "2000"), NULL, 0);
+	self->tries = strtoul(env_or("DEADLINE_TRIES", "100"), NULL, 0);
+	self->strict = atoi(env_or("DEADLINE_STRICT", "1"));
+	ASSERT_EQ(0, ioctl(usbblk_fd(self->h), USBBLK_IOC_GET_INFO, &self->info));
+	/* a slow host's floor may be above DEADLINE_US: stay above it */
+	if (self->deadline < self->info.deadline_floor_us * 3 / 2)
+		self->deadline = self->info.deadline_floor_us * 3 / 2;
+	ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+	free(self->buf);
+	usbblk_close(self->h);
+}
+
+TEST_F(slow, floor_and_admission_etime)
+{
+	uint64_t t0;
+
+	ksft_print_msg("deadline floor of the LUN: %u us; the tests' deadline %u us\n",
+		       self->info.deadline_floor_us, self->deadline);
+	ASSERT_LT(0, self->info.deadline_floor_us);
+	t0 = now_us();
+	EXPECT_EQ(-ETIME, usbblk_read_deadline(self->h, 0, self->buf, 1, 0,
+					       self->info.deadline_floor_us - 1));
+	ksft_print_msg("refused in %llu us\n", (unsigned long long)(now_us() - t0));
+	/* refused before it started: no recovery, nothing pinned */
+	EXPECT_EQ(USBBLK_LUN_READY, lun_state(self->h, NULL));
+	EXPECT_EQ(-EINVAL, usbblk_read_deadline(self->h, 0, self->buf, 1, 0, 0));
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+}
+
+TEST_F(slow, short_deadline_etimedout_every_time)
+{
+	int64_t *late = calloc(self->tries, sizeof(*late));
+	volatile uint32_t rec0 = 0, rec1 = 0;
+	unsigned int i, ok = 0, fast = 0;
+	uint64_t t0, t;
+
+	ASSERT_NE(NULL, late);
+	/* how long the stick needs for one block, without a deadline */
+	t0 = now_us();
+	ASSERT_EQ(0, usable(self->h, self->buf));
+	t = now_us() - t0;
+	ksft_print_msg("3 blocks without a deadline: %llu us\n", (unsigned long long)t);
+	rec0 = recoveries(self->h);
+	for (i = 0; i < self->tries; i++) {
+		int ret;
+
+		ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+		t0 = now_us();
+		ret = usbblk_read_deadline(self->h, 100 + i, self->buf, 1, 0, self->deadline);
+		t = now_us() - t0;
+		if (ret == -ETIMEDOUT) {
+			late[ok++] = (int64_t)t - self->deadline;
+			continue;
+		}
+		/* a throttled stick may let one through in time (its bucket had room) */
+		EXPECT_FALSE(self->strict) TH_LOG("try %u: %d after %llu us", i, ret,
+						  (unsigned long long)t);
+		EXPECT_EQ(0, ret) TH_LOG("try %u: %d after %llu us", i, ret, (unsigned long long)t);
+		EXPECT_EQ(-1, usbblk_check(self->buf, 100 + i, 1, 512, 0x11));
+		fast++;
+	}
+	ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+	rec1 = recoveries(self->h);
+	qsort(late, ok, sizeof(*late), cmp_i64);
+	if (ok)
+		ksft_print_msg("%u of %u reads with a %u us deadline: ETIMEDOUT; overshoot p50 %lld us, p99.9 %lld us, max %lld us; recoveries %u; answered in time %u\n",
+			       ok, self->tries, self->deadline, (long long)late[ok / 2],
+			       (long long)late[ok * 999 / 1000], (long long)late[ok - 1], rec1 - rec0,
+			       fast);
+	/*
+	 * the timeouts of commands the device had were recovered after the
+	 * calls returned (a deadline that passed while waiting for the LUN
+	 * sent nothing, so needs no recovery)
+	 */
+	EXPECT_LT(0, rec1 - rec0);
+	EXPECT_GE(self->tries, rec1 - rec0);
+	EXPECT_EQ(0, usable(self->h, self->buf));
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	free(late);
+}
+
+TEST_F(slow, nowait_during_recovery_eagain)
+{
+	unsigned int i, eagain = 0, waited = 0;
+
+	for (i = 0; i < 5; i++) {
+		uint64_t t0;
+		int ret;
+
+		ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+		ASSERT_EQ(-ETIMEDOUT, usbblk_read_deadline(self->h, 200, self->buf, 1, 0,
+							   self->deadline));
+		/* the recovery is running now, off the first caller's path */
+		t0 = now_us();
+		ret = usbblk_read_deadline(self->h, 0, self->buf, 1, USBBLK_IO_NOWAIT,
+					   1000000);
+		if (ret == -EAGAIN) {
+			eagain++;
+			ksft_print_msg("NOWAIT during recovery: EAGAIN in %llu us\n",
+				       (unsigned long long)(now_us() - t0));
+		} else {
+			/* only if the recovery was over already */
+			EXPECT_EQ(0, ret);
+		}
+		/* a caller with a deadline during the recovery: bounded by it */
+		ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+		ASSERT_EQ(-ETIMEDOUT, usbblk_read_deadline(self->h, 300, self->buf, 1, 0,
+							   self->deadline));
+		t0 = now_us();
+		ret = usbblk_read_deadline(self->h, 0, self->buf, 1, 0, self->deadline);
+		if (lun_state(self->h, NULL) == USBBLK_LUN_RECOVERING || ret == -ETIMEDOUT) {
+			EXPECT_EQ(-ETIMEDOUT, ret);
+			waited++;
+			ksft_print_msg("deadline caller during recovery: ETIMEDOUT after %llu us\n",
+				       (unsigned long long)(now_us() - t0));
+		}
+	}
+	/*
+	 * QEMU's usb-storage lets go of a throttled request only when it has
+	 * run, inside the Stop Endpoint, so the recovery after it is short
+	 * and a NOWAIT call may miss it: only the always-slow stick must show it
+	 */
+	if (self->strict)
+		EXPECT_LT(0, eagain) TH_LOG("no NOWAIT call saw the recovery");
+	ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+	EXPECT_EQ(0, usable(self->h, self->buf));
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	ksft_print_msg("NOWAIT: %u of 5 EAGAIN; deadline callers bounded: %u\n", eagain, waited);
+}
+
+TEST_F(slow, old_callers_unchanged)
+{
+	/* without the flag, deadline_us must stay zero; timeout_ms still works */
+	struct usbblk_io r = {
+		.buf = (uintptr_t)self->buf, .count = 1, .deadline_us = 5000,
+	};
+
+	EXPECT_EQ(-1, ioctl(usbblk_fd(self->h), USBBLK_IOC_READ_SECTOR, &r));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
+	EXPECT_EQ(0, usable(self->h, self->buf));
+}
+
+TEST_HARNESS_MAIN
