@@ -45,6 +45,10 @@ type Info struct {
 	Product     string // INQUIRY product identification
 	Revision    string // INQUIRY product revision level
 	Serial      string // USB serial number
+
+	// DeadlineFloor is the shortest deadline a request may carry
+	// (ReadSectorsContext): shorter ones fail with ETIME unstarted.
+	DeadlineFloor time.Duration
 }
 
 // Size is the LUN's size in bytes.
@@ -122,7 +126,8 @@ func infoFromABI(a *uapi.Info) Info {
 		Controller: int(a.HC), VendorID: a.VendorID, ProductID: a.ProductID,
 		SCSIType: a.SCSIType, Vendor: uapi.CString(a.Vendor[:]),
 		Product: uapi.CString(a.Product[:]), Revision: uapi.CString(a.Revision[:]),
-		Serial: uapi.CString(a.Serial[:]),
+		Serial:        uapi.CString(a.Serial[:]),
+		DeadlineFloor: time.Duration(a.DeadlineFloorUs) * time.Microsecond,
 	}
 }
 

@@ -138,7 +138,7 @@ func (l *LUN) WriteSectorsFUA(lba uint64, buf []byte) error {
 // matches both syscall.ETIMEDOUT and context.DeadlineExceeded with
 // errors.Is. The Bulk-Only reset recovery a timeout needs runs in the
 // driver afterwards, off this goroutine's path (State shows it). A
-// deadline shorter than Info().DeadlineFloorUs fails at once with ETIME;
+// deadline shorter than Info().DeadlineFloor fails at once with ETIME;
 // a ctx already done fails with ctx.Err() without a call. Cancelling ctx
 // does not stop a request in flight: only its deadline bounds it.
 func (l *LUN) ReadSectorsContext(ctx context.Context, lba uint64, buf []byte) error {

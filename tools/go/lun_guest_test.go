@@ -21,6 +21,7 @@ package usbblk
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -29,7 +30,10 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
+
+	"usbblk/uapi"
 )
 
 func pattern(lba uint64, off int, seed byte) byte {
@@ -222,6 +226,44 @@ func TestReadSectorsHostPattern(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A deadline from a context: a generous one reads the host's blocks, one
+// below the LUN's floor is refused unstarted (ETIME), a context already
+// done is not even tried; the LUN stays ready throughout.
+func TestReadSectorsContext(t *testing.T) {
+	l, e := openLUN(t)
+	info, err := l.Info()
+	if err != nil || info.DeadlineFloor <= 0 {
+		t.Fatalf("Info: floor %v, %v", info.DeadlineFloor, err)
+	}
+	buf := alignedBuf(t, 2*e.bs)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.ReadSectorsContext(ctx, 0, buf); err != nil {
+		t.Fatalf("ReadSectorsContext: %v", err)
+	}
+	want := make([]byte, 2*e.bs)
+	fillBytes(want, 0, e.bs, 0x11)
+	if !bytes.Equal(buf, want) {
+		t.Errorf("LBA 0-1: not the host's pattern")
+	}
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	if err := l.ReadSectorsContext(done, 0, buf); !errors.Is(err, context.Canceled) {
+		t.Errorf("done context: %v, want context.Canceled", err)
+	}
+	// a microsecond: below any floor, or past already when the call is made
+	short, cancelShort := context.WithTimeout(context.Background(), time.Microsecond)
+	defer cancelShort()
+	err = l.ReadSectorsContext(short, 0, buf)
+	if !errors.Is(err, syscall.ETIME) && !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("1 us deadline: %v, want ETIME or DeadlineExceeded", err)
+	}
+	if st, n, err := l.State(); err != nil || st != uapi.LUNReady {
+		t.Errorf("State() = %d (%d recoveries), %v; want ready", st, n, err)
+	}
+	t.Logf("floor %v", info.DeadlineFloor)
 }
 
 // writeAndCheck writes the layout's write name with how, and reads it
