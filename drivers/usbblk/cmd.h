@@ -55,7 +55,6 @@ struct usbblk_cmd_times {
 };
 
 void usbblk_cmd_init(struct usbblk_cmdq *q);
-int usbblk_comp_errno(u32 code);
 void usbblk_cmd_complete(struct usbblk_hc *hc, u64 ptr, u32 code, u8 slot);
 int usbblk_cmd(struct usbblk_hc *hc, u64 param, u32 control, u8 *slot_out);
 int usbblk_cmd_timed(struct usbblk_hc *hc, u32 control, struct usbblk_cmd_times *t);

@@ -431,3 +431,40 @@ void usbblk_evring_advance(struct usbblk_ring *r)
 		r->cycle ^= 1;
 	}
 }
+
+/**
+ * usbblk_comp_errno() - an errno for a completion code
+ * @code: COMP_*
+ *
+ * Return: 0 for Success and Short Packet, else a negative errno.
+ */
+int usbblk_comp_errno(u32 code)
+{
+	switch (code) {
+	case COMP_SUCCESS:
+	case COMP_SHORT_PACKET:
+		return 0;
+	case COMP_STALL:
+		return -EPIPE;
+	case COMP_BABBLE:
+	case COMP_DATA_BUFFER_ERROR:
+		return -EOVERFLOW;
+	case COMP_TRANSACTION_ERROR:
+		return -EPROTO;
+	case COMP_NO_SLOTS:
+		return -ENOSPC;
+	case COMP_BANDWIDTH_ERROR:
+	case COMP_RESOURCE_ERROR:
+		return -EBUSY;
+	case COMP_STOPPED:
+	case COMP_STOPPED_LENGTH_INVALID:
+	case COMP_STOPPED_SHORT_PACKET:
+	case COMP_CMD_ABORTED:
+		return -ECANCELED;
+	case COMP_SLOT_NOT_ENABLED:
+	case COMP_EP_NOT_ENABLED:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}

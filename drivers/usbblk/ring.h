@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * TRB rings: index and cycle-bit arithmetic, TD building.  Hardware-free:
+ * TRB rings: index and cycle-bit arithmetic, TD building, what a
+ * completion code means as an errno.  Hardware-free:
  * the ring memory is passed in, so the same code runs in the module and
  * in the host unit tests.
  */
@@ -111,6 +112,7 @@ int usbblk_ring_queue_td(struct usbblk_ring *r, const struct usbblk_seg *segs,
 			 unsigned int nsegs, unsigned int maxp, struct usbblk_td *td);
 int usbblk_ring_queue_ctrl_td(struct usbblk_ring *r, u64 setup, u64 data,
 			      struct usbblk_td *td, int *data_idx);
+int usbblk_comp_errno(u32 code);
 
 bool usbblk_evring_ready(const struct usbblk_ring *r);
 void usbblk_evring_advance(struct usbblk_ring *r);

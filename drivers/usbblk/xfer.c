@@ -101,83 +101,6 @@ void usbblk_ep_free(struct usbblk_udev *udev, struct usbblk_ep *ep)
 	ep->ring.trbs = NULL;
 }
 
-/*
- * A control TD's event (xHCI 4.11.2.2): the data stage's names the bytes
- * moved; a short data stage still runs the status stage, whose event ends
- * the TD.  Return: true when the TD has ended, with *code its result.
- */
-static bool process_ctrl_td(struct usbblk_ep *ep, unsigned int idx, u32 *code, u32 residue)
-{
-	u32 len = trb_len(&ep->ring.trbs[idx]);
-
-	if ((int)idx == ep->data_idx) {
-		ep->actual = len - min(residue, len);
-		if (*code == COMP_SHORT_PACKET) {
-			/* the status stage still runs: wait for its event */
-			ep->short_seen = true;
-			return false;
-		}
-	} else if (idx == ep->td.last && !ep->short_seen &&
-		   (*code == COMP_SUCCESS || *code == COMP_SHORT_PACKET)) {
-		ep->actual = ep->td.len;
-	}
-	if (idx != ep->td.last && *code == COMP_SUCCESS)
-		return false;		/* not the end yet (no IOC there anyway) */
-	if (*code == COMP_SHORT_PACKET)
-		*code = COMP_SUCCESS;	/* short data stage, status stage done */
-	return true;
-}
-
-/*
- * A bulk or interrupt TD's event: the last TRB's (the usual case, no walk
- * over the TD), or a short packet's, which ends the TD at the TRB it
- * happened on (ISP).  Return: true when the TD has ended.
- */
-static bool process_bulk_intr_td(struct usbblk_ep *ep, unsigned int idx, u32 code,
-				 u32 residue)
-{
-	u32 len = trb_len(&ep->ring.trbs[idx]);
-
-	if (idx == ep->td.last) {
-		ep->actual = ep->td.len - min(residue, len);
-		return true;
-	}
-	ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) + len - min(residue, len);
-	/* a possible second event for the last TRB finds the TD no longer busy: stale */
-	return code != COMP_SUCCESS;
-}
-
-/**
- * usbblk_ep_event() - a transfer event for the TD in flight (event thread,
- * hc->lock held)
- * @hc:		the controller
- * @ep:		the endpoint, busy
- * @idx:	the TRB the event names, one of the TD's
- * @code:	completion code
- * @residue:	bytes of that TRB not transferred
- */
-void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
-		     u32 code, u32 residue)
-{
-	bool done;
-
-	lockdep_assert_held(&hc->lock);
-	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
-	if (ep->type == EP_TYPE_CONTROL)
-		done = process_ctrl_td(ep, idx, &code, residue);
-	else
-		done = process_bulk_intr_td(ep, idx, code, residue);
-	if (!done)
-		return;
-	ep->comp_code = code;
-	ep->busy = false;
-	usbblk_ring_retire(&ep->ring, &ep->td);
-	if (ep->complete)
-		ep->complete(ep);
-	else
-		complete(&ep->done);
-}
-
 static u32 ep_state(struct usbblk_ep *ep)
 {
 	return FIELD_GET(EP_STATE, le32_to_cpu(usbblk_ctx_out_ep(ep->udev, ep->dci)[0]));
@@ -403,6 +326,87 @@ int usbblk_intr_submit(struct usbblk_ep *ep, const struct usbblk_seg *seg)
 	up_read(&udev->io_lock);
 	return ret;
 }
+
+/* ------------------------------------------------------------ completion */
+
+/*
+ * A control TD's event (xHCI 4.11.2.2): the data stage's names the bytes
+ * moved; a short data stage still runs the status stage, whose event ends
+ * the TD.  Return: true when the TD has ended, with *code its result.
+ */
+static bool process_ctrl_td(struct usbblk_ep *ep, unsigned int idx, u32 *code, u32 residue)
+{
+	u32 len = trb_len(&ep->ring.trbs[idx]);
+
+	if ((int)idx == ep->data_idx) {
+		ep->actual = len - min(residue, len);
+		if (*code == COMP_SHORT_PACKET) {
+			/* the status stage still runs: wait for its event */
+			ep->short_seen = true;
+			return false;
+		}
+	} else if (idx == ep->td.last && !ep->short_seen &&
+		   (*code == COMP_SUCCESS || *code == COMP_SHORT_PACKET)) {
+		ep->actual = ep->td.len;
+	}
+	if (idx != ep->td.last && *code == COMP_SUCCESS)
+		return false;		/* not the end yet (no IOC there anyway) */
+	if (*code == COMP_SHORT_PACKET)
+		*code = COMP_SUCCESS;	/* short data stage, status stage done */
+	return true;
+}
+
+/*
+ * A bulk or interrupt TD's event: the last TRB's (the usual case, no walk
+ * over the TD), or a short packet's, which ends the TD at the TRB it
+ * happened on (ISP).  Return: true when the TD has ended.
+ */
+static bool process_bulk_intr_td(struct usbblk_ep *ep, unsigned int idx, u32 code,
+				 u32 residue)
+{
+	u32 len = trb_len(&ep->ring.trbs[idx]);
+
+	if (idx == ep->td.last) {
+		ep->actual = ep->td.len - min(residue, len);
+		return true;
+	}
+	ep->actual = usbblk_td_bytes_before(&ep->ring, &ep->td, idx) + len - min(residue, len);
+	/* a possible second event for the last TRB finds the TD no longer busy: stale */
+	return code != COMP_SUCCESS;
+}
+
+/**
+ * usbblk_ep_event() - a transfer event for the TD in flight (event thread,
+ * hc->lock held)
+ * @hc:		the controller
+ * @ep:		the endpoint, busy
+ * @idx:	the TRB the event names, one of the TD's
+ * @code:	completion code
+ * @residue:	bytes of that TRB not transferred
+ */
+void usbblk_ep_event(struct usbblk_hc *hc, struct usbblk_ep *ep, unsigned int idx,
+		     u32 code, u32 residue)
+{
+	bool done;
+
+	lockdep_assert_held(&hc->lock);
+	trace_usbblk_xfer_event(ep->udev->slot_id, ep->dci, idx, code, residue);
+	if (ep->type == EP_TYPE_CONTROL)
+		done = process_ctrl_td(ep, idx, &code, residue);
+	else
+		done = process_bulk_intr_td(ep, idx, code, residue);
+	if (!done)
+		return;
+	ep->comp_code = code;
+	ep->busy = false;
+	usbblk_ring_retire(&ep->ring, &ep->td);
+	if (ep->complete)
+		ep->complete(ep);
+	else
+		complete(&ep->done);
+}
+
+/* -------------------------------------------------------------- recovery */
 
 /**
  * usbblk_ep_recover() - make a halted or stopped endpoint usable again

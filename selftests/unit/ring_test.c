@@ -506,4 +506,16 @@ TEST(merged_1mib_segment_splits_at_64k)
 	}
 }
 
+TEST(comp_errno_table)
+{
+	EXPECT_EQ(0, usbblk_comp_errno(COMP_SUCCESS));
+	EXPECT_EQ(0, usbblk_comp_errno(COMP_SHORT_PACKET));
+	EXPECT_EQ(-EPIPE, usbblk_comp_errno(COMP_STALL));
+	EXPECT_EQ(-EOVERFLOW, usbblk_comp_errno(COMP_BABBLE));
+	EXPECT_EQ(-EPROTO, usbblk_comp_errno(COMP_TRANSACTION_ERROR));
+	EXPECT_EQ(-ECANCELED, usbblk_comp_errno(COMP_STOPPED));
+	EXPECT_EQ(-ENODEV, usbblk_comp_errno(COMP_SLOT_NOT_ENABLED));
+	EXPECT_EQ(-EIO, usbblk_comp_errno(COMP_INVALID));
+}
+
 TEST_HARNESS_MAIN
