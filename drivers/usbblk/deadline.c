@@ -105,5 +105,7 @@ int usbblk_mutex_lock_until(struct mutex *m, wait_queue_head_t *wq, ktime_t dead
 void usbblk_mutex_unlock_wake(struct mutex *m, wait_queue_head_t *wq)
 {
 	mutex_unlock(m);
-	wake_up_all(wq);
+	/* every command passes here: skip the queue's lock when nobody waits */
+	if (wq_has_sleeper(wq))
+		wake_up_all(wq);
 }
