@@ -106,10 +106,24 @@ static void bot_queue(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 		bot_end(msc, cmd, ret);
 }
 
+/*
+ * The CSW's TD, queued when the data stage (or the CBW, without one) has
+ * ended.  Its event does not mean the device has finished the command:
+ * QEMU's usb-storage posts the data stage's event, fetches the IN ring
+ * again and only then drops the SCSI request, all in one step under its
+ * global lock; a CSW TD already visible when it fetches is parked as "the
+ * request is still in flight" and never completed (an ETIMEDOUT in the
+ * CSW stage, seen on x86_64 guests with two vCPUs, where the event thread
+ * can read the event and queue the CSW inside that window).  A register
+ * read waits for that lock, so the CSW TD becomes visible only after the
+ * step.  On hardware the read costs a posted read, and a device not yet
+ * ready to send the CSW NAKs it.
+ */
 static void bot_queue_csw(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
 {
 	struct usbblk_seg seg = { .addr = msc->csw_dma, .len = US_BULK_CS_WRAP_LEN };
 
+	usbblk_xhci_sync(msc->udev->hc);
 	bot_queue(msc, cmd, USBBLK_BOT_CSW, msc->in, &seg, 1);
 }
 
@@ -209,6 +223,16 @@ static void bot_cancel_busy(struct usbblk_msc *msc)
 	}
 }
 
+static const char *bot_stage_name(enum usbblk_bot_stage stage)
+{
+	static const char *const names[] = {
+		[USBBLK_BOT_CBW] = "CBW", [USBBLK_BOT_DATA] = "data",
+		[USBBLK_BOT_CSW] = "CSW", [USBBLK_BOT_DONE] = "done",
+	};
+
+	return stage < ARRAY_SIZE(names) && names[stage] ? names[stage] : "?";
+}
+
 /* When the command's wait must end: its bound, or the request's deadline if sooner. */
 static ktime_t bot_cmd_deadline(const struct usbblk_bot_cmd *cmd)
 {
@@ -230,6 +254,7 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	struct usbblk_seg cbw = { .addr = msc->cbw_dma, .len = US_BULK_CB_WRAP_LEN };
 	struct usbblk_udev *udev = msc->udev;
 	struct usbblk_hc *hc = udev->hc;
+	ktime_t start, t;
 	int ret;
 
 	down_read(&udev->io_lock);
@@ -252,7 +277,9 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	spin_unlock(&hc->lock);
 
 	/* to the microsecond: a deadline of 2 ms must not wait for a 4 ms tick */
-	ret = usbblk_wait_until(&cmd->done, bot_cmd_deadline(cmd), true);
+	start = ktime_get();
+	t = bot_cmd_deadline(cmd);
+	ret = usbblk_wait_until(&cmd->done, t, true);
 	spin_lock(&hc->lock);
 	if (!cmd->ended) {
 		/* abandoned: the event thread queues nothing more for it */
@@ -260,6 +287,11 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 		cmd->ended = true;
 		cmd->xfer_err = ret == -EINTR ? -EINTR : -ETIMEDOUT;
 		trace_usbblk_bot_stage(udev->slot_id, cmd->tag, cmd->stage, cmd->xfer_err);
+		if (!cmd->deadline || ktime_before(t, cmd->deadline))
+			dev_info_ratelimited(hc->dev, "slot %u: tag %u: %s stage %s after %lld ms\n",
+					     udev->slot_id, cmd->tag, bot_stage_name(cmd->stage),
+					     ret == -EINTR ? "interrupted" : "timed out",
+					     ktime_ms_delta(ktime_get(), start));
 	}
 	ret = cmd->xfer_err;
 	spin_unlock(&hc->lock);

@@ -202,6 +202,7 @@ u32 usbblk_xhci_portsc(struct usbblk_hc *hc, unsigned int port);
 void usbblk_xhci_fill_info(struct usbblk_hc *hc, struct usbblk_hc_info *info);
 void usbblk_xhci_port_write(struct usbblk_hc *hc, unsigned int port, u32 portsc, u32 set);
 void usbblk_xhci_ring_db(struct usbblk_hc *hc, unsigned int slot, unsigned int target);
+void usbblk_xhci_sync(struct usbblk_hc *hc);
 irqreturn_t usbblk_xhci_irq(int irq, void *data);
 
 /* event.c */

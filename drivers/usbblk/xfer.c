@@ -118,6 +118,26 @@ static void ep_quiesce(struct usbblk_ep *ep)
 		usbblk_cmd_stop_ep(hc, ep);
 }
 
+/*
+ * A busy TD after the Stop (or Reset) Endpoint command completed: its
+ * transfer event, had there been one, came before the command's on the
+ * same event ring.  If the controller's dequeue pointer has nevertheless
+ * left the TD, it finished the TD without a word: say so, since that is
+ * a lost completion (controller or driver), not a slow device.
+ */
+static void ep_check_lost(struct usbblk_ep *ep)
+{
+	__le32 *ctx = usbblk_ctx_out_ep(ep->udev, ep->dci);
+	u64 deq = ((u64)le32_to_cpu(ctx[3]) << 32 | le32_to_cpu(ctx[2])) & ~(u64)0xf;
+	int idx = usbblk_ring_index(&ep->ring, deq);
+
+	lockdep_assert_held(&ep->udev->hc->lock);
+	if (idx >= 0 && !usbblk_td_contains(&ep->ring, &ep->td, idx))
+		dev_warn_ratelimited(ep->udev->hc->dev,
+				     "slot %u ep %u: TD %u-%u done without an event (controller at TRB %d)\n",
+				     ep->udev->slot_id, ep->dci, ep->td.first, ep->td.last, idx);
+}
+
 /**
  * usbblk_ep_cancel() - take back a TD the controller may still own
  * @ep: the endpoint; process context, its owner no longer waits for it
@@ -138,6 +158,7 @@ void usbblk_ep_cancel(struct usbblk_ep *ep)
 	ep_quiesce(ep);
 	spin_lock(&hc->lock);
 	if (ep->busy) {
+		ep_check_lost(ep);
 		ep->busy = false;
 		ep->comp_code = COMP_STOPPED;
 	}

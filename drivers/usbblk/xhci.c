@@ -314,6 +314,22 @@ void usbblk_xhci_port_write(struct usbblk_hc *hc, unsigned int port, u32 portsc,
 }
 
 /**
+ * usbblk_xhci_sync() - wait until the controller has finished what it was doing
+ * @hc: the controller
+ *
+ * A register read, which returns only after the controller has finished
+ * the work that produced the events already read.  On hardware that is
+ * a posted read (under a microsecond); an emulated controller answers it
+ * only once the device model has finished the step whose event the
+ * driver saw (QEMU: the read waits for the lock that step holds).  See
+ * the CSW stage in bot.c for why that matters.
+ */
+void usbblk_xhci_sync(struct usbblk_hc *hc)
+{
+	op_readl(hc, XHCI_OP_USBSTS);
+}
+
+/**
  * usbblk_xhci_ring_db() - ring a doorbell
  * @hc:     the controller
  * @slot:   0 for the command ring, else a device slot
