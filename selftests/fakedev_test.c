@@ -40,6 +40,8 @@ static const struct fd_scenario table[] = {
 };
 
 static int tests, failures, in_list;
+/* the last switch_to(): when it asked (CLOCK_MONOTONIC), its longest ENUMERATE */
+static double switch_t0, switch_enum_s;
 static uint8_t *buf;
 static const char *cur = "";
 
@@ -468,6 +470,39 @@ static const struct fd_scenario *find(const char *name)
 	return NULL;
 }
 
+/*
+ * Whether the kernel logged a line containing @needle since @since
+ * (CLOCK_MONOTONIC seconds, the clock of /dev/kmsg's timestamps).
+ */
+static int kmsg_has(const char *needle, double since)
+{
+	char rec[1024];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK), found = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		unsigned long long usec;
+		char *text;
+
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten meanwhile: the next one */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		text = strchr(rec, ';');
+		if (text && sscanf(rec, "%*u,%*u,%llu", &usec) == 1 && usec / 1e6 >= since &&
+		    strstr(text, needle)) {
+			found = 1;
+			break;
+		}
+	}
+	close(fd);
+	return found;
+}
+
 /* Ask fakedev for scenario NAME and wait for the stick to come back with it. */
 static int switch_to(const char *name, int wait_back)
 {
@@ -486,6 +521,8 @@ static int switch_to(const char *name, int wait_back)
 	}
 	memset(buf, 0, info.block_size);
 	snprintf((char *)buf, info.block_size, "FAKEDEV SCENARIO %s", name);
+	switch_t0 = now_s();
+	switch_enum_s = 0;
 	e = rw(fd, 1, info.capacity - 8, 5000);
 	if (e) {
 		result(0, "switch to %s: the switch block answers %s", name, ename(e));
@@ -506,6 +543,8 @@ static int switch_to(const char *name, int wait_back)
 
 		n = enumerate(devs, 4);
 		/* a synchronous ENUMERATE waits for the attach (all LUN probes) */
+		if (now_s() - t0 > switch_enum_s)
+			switch_enum_s = now_s() - t0;
 		if (now_s() - t0 > 2)
 			printf("# ENUMERATE took %.1fs (the stick's attach)\n", now_s() - t0);
 		if (n >= 1)
@@ -596,6 +635,14 @@ static void run_scenario(const struct fd_scenario *sc, uint64_t trigger)
 		int nodes = count_luns(NULL, 0);
 
 		result(nodes == 1, "no node for the LUNs that do not answer (%d LUN nodes)", nodes);
+		if (sc->fault == FAULT_MAXLUN_SILENT && in_list) {
+			/* msc.c: LUN 1 times out, the probe ends there */
+			result(switch_enum_s < 15, "the attach is bounded: the longest ENUMERATE "
+			       "waiting for it took %.1fs (hung tasks at 30 s)", switch_enum_s);
+			result(kmsg_has("lun 1: not used: -110", switch_t0) &&
+			       kmsg_has("LUNs 2..15 not probed: -110", switch_t0),
+			       "the kernel log names the silent LUNs and their errno (ETIMEDOUT)");
+		}
 		next_read_ok(fd, info.block_size);
 		break;
 	}

@@ -168,7 +168,7 @@ static int lun_exec_buf(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void
 	cmd->segs = &seg;
 	cmd->nsegs = len ? 1 : 0;
 	cmd->len = len;
-	cmd->timeout_ms = USBBLK_CTRL_TIMEOUT_MS;
+	cmd->timeout_ms = lun->probe_ms;
 	ret = lun_exec(lun, cmd, data);
 	if (!ret)
 		*got = len - cmd->residue;
@@ -198,7 +198,7 @@ static int lun_wait_ready(struct usbblk_lun *lun)
 	for (i = 0; i < TUR_TRIES; i++) {
 		memset(&lun->sense, 0, sizeof(lun->sense));
 		cmd.cdb_len = usbblk_cdb_test_unit_ready(cmd.cdb);
-		ret = lun_exec_nodata(lun, &cmd, USBBLK_CTRL_TIMEOUT_MS);
+		ret = lun_exec_nodata(lun, &cmd, lun->probe_ms);
 		if (!ret || !lun->sense.error)
 			return ret;
 		if (lun->sense.key == NOT_READY && lun->sense.asc == 0x3a)
@@ -226,7 +226,7 @@ static u32 lun_deadline_floor(struct usbblk_lun *lun)
 		u64 t = ktime_get_ns();
 
 		cmd.cdb_len = usbblk_cdb_test_unit_ready(cmd.cdb);
-		if (lun_exec_nodata(lun, &cmd, USBBLK_CTRL_TIMEOUT_MS))
+		if (lun_exec_nodata(lun, &cmd, lun->probe_ms))
 			break;
 		fastest = min(fastest, ktime_get_ns() - t);
 	}
@@ -552,14 +552,17 @@ static const struct file_operations usbblk_lun_fops = {
  * usbblk_lun_probe() - bring a LUN up and give it a device node
  * @msc:	its device
  * @lun:	LUN number
+ * @timeout_ms:	bound of each command of the probe
  *
  * INQUIRY (direct-access devices only), TEST UNIT READY until ready
  * (bounded), READ CAPACITY (10, and 16 when it says 0xFFFFFFFF), MODE
  * SENSE(6) for write protection; then /dev/usbblkN.
  *
- * Return: the LUN, or NULL when it is not a ready direct-access LUN.
+ * Return: the LUN, or an ERR_PTR when it is not a ready direct-access
+ * LUN: -ETIMEDOUT when it did not answer, -ENODEV when the device left or
+ * the LUN is not a disk, the errno of its sense otherwise.
  */
-struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
+struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun, unsigned int timeout_ms)
 {
 	struct device *dev = msc->udev->hc->dev;
 	struct usbblk_bot_cmd cmd = { };
@@ -570,7 +573,7 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	kref_init(&l->ref);
 	mutex_init(&l->lock);
 	init_waitqueue_head(&l->unlock_wq);
@@ -578,13 +581,14 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 	l->msc = msc;
 	l->lun = lun;
 	l->id = -1;
+	l->probe_ms = timeout_ms;
 	/* the data path's arrays, once: it allocates nothing per request */
 	l->pages = kcalloc(USBBLK_MAX_PAGES, sizeof(*l->pages), GFP_KERNEL);
 	l->sgl = kcalloc(USBBLK_MAX_PAGES, sizeof(*l->sgl), GFP_KERNEL);
 	l->segs = kcalloc(USBBLK_MAX_PAGES, sizeof(*l->segs), GFP_KERNEL);
 	if (!l->pages || !l->sgl || !l->segs) {
 		lun_put(l);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	sg_init_table(l->sgl, USBBLK_MAX_PAGES);
 	snprintf(l->name, sizeof(l->name), "lun %u", lun);
@@ -637,7 +641,7 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun)
 	return l;
 err:
 	lun_put(l);
-	return NULL;
+	return ERR_PTR(ret);
 }
 
 /**

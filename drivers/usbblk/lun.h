@@ -81,6 +81,7 @@ struct usbblk_lun_stats {
  * @deadline_floor_us: the shortest deadline a request may ask
  *		(usbblk_info.deadline_floor_us)
  * @flags:	USBBLK_INFO_* bits
+ * @probe_ms:	bound of each command of the probe (usbblk_lun_probe())
  * @inq:	INQUIRY data
  * @sense:	the last failed command's sense (under @lock)
  * @pages:	pinned pages of the piece in flight, USBBLK_MAX_PAGES of
@@ -107,6 +108,7 @@ struct usbblk_lun {
 	u32 max_sectors;
 	u32 deadline_floor_us;
 	u32 flags;
+	unsigned int probe_ms;
 	struct usbblk_inquiry inq;
 	struct usbblk_sense sense;
 	struct page **pages;
@@ -116,7 +118,7 @@ struct usbblk_lun {
 	struct usbblk_lun_stats stats;
 };
 
-struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun);
+struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun, unsigned int timeout_ms);
 void usbblk_lun_remove(struct usbblk_lun *lun);
 
 #endif /* _USBBLK_LUN_H */

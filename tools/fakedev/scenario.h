@@ -91,6 +91,7 @@ enum fd_enum_stage {
 	ENUM_AT_INQUIRY,	/* the first INQUIRY's CBW */
 	ENUM_AT_TUR,		/* the first TEST UNIT READY, before its CSW */
 	ENUM_AT_READCAP,	/* the first READ CAPACITY, its data stage */
+	ENUM_AT_LUN1,		/* GET MAX LUN 15; the first CBW to a LUN beyond 0 */
 };
 
 /* What the guest test does with a scenario (selftests/fakedev_test.c). */
@@ -159,7 +160,7 @@ S("nak-csw", FAULT_HOLD_CSW, 0, OP_READ, ETIMEDOUT, THEN_OK, \
 S("maxlun-lie", FAULT_MAXLUN_LIE, 0, OP_LUN0_ONLY, 0, THEN_OK, \
   "bot.c bot_max_lun() 15 -> lun.c usbblk_lun_probe() fails for LUNs 1..15") \
 S("maxlun-silent", FAULT_MAXLUN_SILENT, 0, OP_LUN0_ONLY, 0, THEN_OK, \
-  "lun.c usbblk_lun_probe() for LUNs 1..15: INQUIRY's CBW times out -> bot.c bot_reset_recovery()") \
+  "msc.c msc_attach(): LUN 1's INQUIRY times out after MSC_PROBE_MS -> bot.c bot_reset_recovery(); LUNs 2..15 not probed") \
 S("reset-fail", FAULT_RESET_FAIL, 0, OP_READ, EIO, THEN_OK, \
   "bot.c bot_reset_recovery(): Mass Storage Reset STALLs -> clear halts anyway") \
 S("capacity0", FAULT_CAPACITY0, 0, OP_NO_LUN, 0, THEN_OK, \
@@ -220,6 +221,8 @@ S("unplug-enum-tur", FAULT_DISCONNECT_ENUM, ENUM_AT_TUR, OP_ENUM_GONE, 0, THEN_G
   "lun.c lun_wait_ready(): TEST UNIT READY's CSW never comes -> bot.c recovery -> no LUN") \
 S("unplug-enum-readcap", FAULT_DISCONNECT_ENUM, ENUM_AT_READCAP, OP_ENUM_GONE, 0, THEN_GONE, \
   "lun.c lun_read_capacity(): data stage times out -> bot.c bot_reset_recovery() -> no LUN") \
+S("unplug-enum-lun1", FAULT_DISCONNECT_ENUM, ENUM_AT_LUN1, OP_ENUM_GONE, 0, THEN_GONE, \
+  "msc.c msc_attach(): LUN 0 up, LUN 1's INQUIRY unanswered (the device left) ends the probe -> detach") \
 S("desc-dev-short", FAULT_DESC, DESC_DEV_SHORT, OP_ENUM, 0, THEN_OK, \
   "enum.c device descriptor read -> desc.c usbblk_parse_device_desc() -EMSGSIZE") \
 S("desc-dev-blen", FAULT_DESC, DESC_DEV_BLEN, OP_ENUM, EPROTO, THEN_OK, \
