@@ -535,6 +535,25 @@ TEST_F(stick, enum_disconnect_scsi)
 	ASSERT_EQ(FD_OK, send_cbw(self, 8, 1, cap, 10));
 	fd_bulk_in(&self->d, 8, &self->r);
 	EXPECT_EQ(FD_DISCONNECT, self->r.status);
+
+	/* GET MAX LUN says 15; LUN 0 answers, the first CBW to LUN 1 is not taken */
+	SCENARIO("unplug-enum-lun1");
+	fd_control(&self->d, &(struct fd_setup){ 0xa1, 0xfe, 0, 0, 1 }, NULL, &self->r);
+	ASSERT_EQ(FD_OK, self->r.status);
+	EXPECT_EQ(15, self->r.data[0]);
+	ASSERT_EQ(FD_OK, send_cbw(self, 36, 1, inq, 6));
+	fd_bulk_in(&self->d, 36, &self->r);
+	EXPECT_EQ(0, csw(self, NULL));
+	memset(self->cbw, 0, sizeof(self->cbw));
+	le32(self->cbw, 0x43425355);
+	le32(self->cbw + 4, ++self->tag);
+	le32(self->cbw + 8, 36);
+	self->cbw[12] = 0x80;
+	self->cbw[13] = 1;
+	self->cbw[14] = 6;
+	memcpy(self->cbw + 15, inq, 6);
+	fd_bulk_out(&self->d, self->cbw, 31, &self->r);
+	EXPECT_EQ(FD_DISCONNECT, self->r.status);
 }
 
 TEST(timing_model)

@@ -823,8 +823,9 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 			goto stall;
 		break;
 	case 0xa1fe:		/* GET MAX LUN */
-		p[0] = fault_is(d, FAULT_MAXLUN_LIE) || fault_is(d, FAULT_MAXLUN_SILENT) ? 15 :
-		       d->o.luns - 1;
+		p[0] = fault_is(d, FAULT_MAXLUN_LIE) || fault_is(d, FAULT_MAXLUN_SILENT) ||
+		       (fault_is(d, FAULT_DISCONNECT_ENUM) && d->o.scn->param == ENUM_AT_LUN1) ?
+		       15 : d->o.luns - 1;
 		n = 1;
 		break;
 	case 0x21ff:		/* Bulk-Only Mass Storage Reset */
@@ -1248,10 +1249,14 @@ static void finish_write(struct fd_dev *d)
 		check_condition(d, 0x03, 0x0c, 0x00);
 }
 
-/* FAULT_DISCONNECT_ENUM at the first INQUIRY: the CBW is never taken. */
+/*
+ * FAULT_DISCONNECT_ENUM at the first INQUIRY, or at the first command to
+ * a LUN beyond 0: the CBW is never taken.
+ */
 static bool cbw_leaves(struct fd_dev *d, const uint8_t *cbw)
 {
-	return cbw[15] == 0x12 && fd_enum_leave(d, ENUM_AT_INQUIRY);
+	return (cbw[15] == 0x12 && fd_enum_leave(d, ENUM_AT_INQUIRY)) ||
+	       ((cbw[13] & 0x0f) && fd_enum_leave(d, ENUM_AT_LUN1));
 }
 
 void fd_bulk_out(struct fd_dev *d, const uint8_t *data, size_t len, struct fd_reply *r)
