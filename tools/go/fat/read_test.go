@@ -3,10 +3,16 @@
 package fat
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
@@ -109,4 +115,94 @@ func TestReadExFATEmpty(t *testing.T) {
 	if err != nil || st.Free >= st.Clusters || st.Free < st.Clusters-100 {
 		t.Fatalf("statfs: %+v %v", st, err)
 	}
+}
+
+// sizeDev records the size of every read that reaches the device.
+type sizeDev struct {
+	r     io.ReaderAt
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (d *sizeDev) ReadAt(b []byte, off int64) (int, error) {
+	d.mu.Lock()
+	d.sizes = append(d.sizes, len(b))
+	d.mu.Unlock()
+	return d.r.ReadAt(b, off)
+}
+
+func (d *sizeDev) take() []int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.sizes
+	d.sizes = nil
+	return s
+}
+
+// A contiguous 8 MiB file reaches the device in 1 MiB reads through
+// io.Copy (File.WriteTo), whatever buffer io.Copy would have used, and
+// its FAT chain (16384 clusters of 512 bytes: 64 KiB of FAT32) in one or
+// reads, not one per 4 KiB block: on FAT32 from mtools, on exFAT
+// from WriteFile (a FAT chain), and from an offset Seek set.
+func TestReadRequests(t *testing.T) {
+	data := make([]byte, 8<<20)
+	rand.New(rand.NewSource(8)).Read(data)
+	fat32 := makeFAT(t, fatSpecs[2], false)
+	local := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(local, data, 0644); err != nil {
+		t.Fatal(err)
+	}
+	runTool(t, "mcopy", "-i", fat32.spec, local, "::/big.bin")
+	exfat := makeExFAT(t, 64<<20, []string{"-c", "512"})
+	w, _ := openImage(t, exfat, nil)
+	if err := w.WriteFile("big.bin", data); err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range []*image{fat32, exfat} {
+		file, err := os.Open(img.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		st, _ := file.Stat()
+		dev := &sizeDev{r: file}
+		fsys, err := Open(dev, st.Size(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, from := range []int64{0, 3<<20 + 1000} {
+			fl, err := fsys.Open("big.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			meta := dev.take()
+			if _, err := fl.(io.Seeker).Seek(from, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
+			h := sha256.New()
+			n, err := io.Copy(h, fl)
+			if err != nil || n != int64(len(data))-from {
+				t.Fatalf("%s from %d: copied %d, %v", fsys.Kind(), from, n, err)
+			}
+			if !bytes.Equal(h.Sum(nil), sha(data[from:])) {
+				t.Fatalf("%s from %d: wrong data", fsys.Kind(), from)
+			}
+			reads := dev.take()
+			want := int((int64(len(data)) - from + copyChunk - 1) / copyChunk)
+			if len(reads) != want {
+				t.Errorf("%s from %d: %d data reads %v, want %d of up to 1 MiB", fsys.Kind(), from,
+					len(reads), reads, want)
+			}
+			if from == 0 && len(meta) > 8 {
+				t.Errorf("%s: opening the volume and the file took %d reads %v, want at most 8",
+					fsys.Kind(), len(meta), meta)
+			}
+			t.Logf("%s from %d: open %d reads %v, data %d reads", fsys.Kind(), from, len(meta), meta, len(reads))
+		}
+	}
+}
+
+func sha(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
 }

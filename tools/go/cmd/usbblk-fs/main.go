@@ -187,8 +187,10 @@ func fsCmd(cmd, dev string, args []string) error {
 			return err
 		}
 		defer f.Close()
-		// 1 MiB reads: each goes to the device as whole cluster runs
-		_, err = io.CopyBuffer(os.Stdout, struct{ io.Reader }{f}, make([]byte, 1<<20))
+		// fat.File.WriteTo: 1 MiB reads, each a cluster run or part
+		// of one (a buffer given to io.CopyBuffer is not used: os.File
+		// has ReadFrom, whose fallback copies 32 KiB at a time)
+		_, err = io.Copy(os.Stdout, f)
 		return err
 	case "put", "append":
 		var data []byte
@@ -304,7 +306,9 @@ func local(cmd, p string) error {
 			return err
 		}
 		defer f.Close()
-		_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{f}, make([]byte, 1<<20))
+		// only the writer's Write: io.Discard's ReadFrom would read
+		// 8 KiB at a time, not 1 MiB
+		_, err = io.CopyBuffer(struct{ io.Writer }{io.Discard}, struct{ io.Reader }{f}, make([]byte, 1<<20))
 		return err
 	}
 	ents, err := os.ReadDir(p)
