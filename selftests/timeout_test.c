@@ -10,6 +10,7 @@
  * The image holds the host pattern of io_test.c (tools/check-image).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -134,6 +135,78 @@ TEST_F(slow, fatal_signal_then_usable)
 	t = now() - t0;
 	EXPECT_TRUE(WIFSIGNALED(status));
 	ksft_print_msg("SIGKILL during a 4 MiB read: the caller was gone after %.2f s\n", t);
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	EXPECT_EQ(0, usable(self->h));
+}
+
+/* A polled caller is bounded the same way: ETIMEDOUT, then usable. */
+TEST_F(slow, polled_read_timeout_then_usable)
+{
+	double t0, t;
+
+	fill_bucket(self->h, self->buf);
+	t0 = now();
+	EXPECT_EQ(-ETIMEDOUT, usbblk_read(self->h, 1000, self->buf, 240, USBBLK_IO_POLL, 300));
+	t = now() - t0;
+	ksft_print_msg("polled read of 240 blocks with a 300 ms bound: ETIMEDOUT after %.2f s (recovery included)\n",
+		       t);
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	EXPECT_EQ(0, usable(self->h));
+	/* the next polled request works */
+	EXPECT_EQ(0, usbblk_read(self->h, 0, self->buf, 3, USBBLK_IO_POLL, 0));
+	EXPECT_EQ(-1, usbblk_check(self->buf, 0, 3, 512, 0x11));
+}
+
+struct fixed_read {
+	struct usbblk *h;
+	uint32_t index;
+	int ret;
+};
+
+static void *fixed_read_main(void *arg)
+{
+	struct fixed_read *f = arg;
+
+	f->ret = usbblk_read_fixed(f->h, 1000, f->index, 0, 240, 0, 2000);
+	return NULL;
+}
+
+/* A registered buffer in use cannot be unregistered (EBUSY); after, it can. */
+TEST_F(slow, unregister_while_in_use_ebusy)
+{
+	struct fixed_read f = { .h = self->h };
+	pthread_t th;
+
+	ASSERT_EQ(0, usbblk_register_buffer(self->h, self->buf, 240 * 512, &f.index));
+	fill_bucket(self->h, self->buf + (1 << 20));
+	ASSERT_EQ(0, pthread_create(&th, NULL, fixed_read_main, &f));
+	usleep(500 * 1000);
+	EXPECT_EQ(-EBUSY, usbblk_unregister_buffer(self->h, f.index));
+	pthread_join(th, NULL);
+	ksft_print_msg("registered-buffer read with a 2 s bound on the slow stick: %s\n",
+		       strerror(-f.ret));
+	EXPECT_TRUE(f.ret == -ETIMEDOUT || f.ret == 0);
+	EXPECT_EQ(0, usbblk_unregister_buffer(self->h, f.index));
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	EXPECT_EQ(0, usable(self->h));
+}
+
+/* A fatal signal ends a polled wait as it ends a sleeping one. */
+TEST_F(slow, polled_fatal_signal_then_usable)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		usbblk_read(self->h, 4096, self->buf, 8192, USBBLK_IO_POLL, 60000);
+		_exit(0);
+	}
+	usleep(500 * 1000);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(0, usbblk_pins_outstanding());
 	EXPECT_EQ(0, usable(self->h));
 }

@@ -33,6 +33,7 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/lockdep.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/usb/ch9.h>
 
@@ -242,8 +243,33 @@ static ktime_t bot_cmd_deadline(const struct usbblk_bot_cmd *cmd)
 }
 
 /*
+ * USBBLK_IO_POLL: reap the event ring until the command ends (whoever
+ * handles its last event, this caller or the IRQ thread), at most until
+ * @deadline.  Return: as usbblk_wait_until(); the caller looks at
+ * @cmd->ended.
+ */
+static int bot_poll(struct usbblk_hc *hc, struct usbblk_bot_cmd *cmd, ktime_t deadline)
+{
+	while (!READ_ONCE(cmd->ended)) {
+		unsigned int n = usbblk_event_poll(hc);
+
+		if (READ_ONCE(cmd->ended))
+			break;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (ktime_after(ktime_get(), deadline))
+			return 0;	/* the caller sees it did not end */
+		if (!n) {
+			cond_resched();
+			cpu_relax();
+		}
+	}
+	return 0;
+}
+
+/*
  * Run @cmd from @stage (the CBW, or the CSW again after a cleared STALL)
- * to its end, sleeping once.  Return: 0 when the CSW arrived, else the
+ * to its end, sleeping once (or polling, @cmd->poll).  Return: 0 when the CSW arrived, else the
  * errno of the stage the command ended in (@cmd->stage): -EPIPE for a
  * STALL, -ETIMEDOUT or -EINTR when the wait ended first (the busy
  * endpoint is stopped then), -ENODEV when the device left.
@@ -279,7 +305,10 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	/* to the microsecond: a deadline of 2 ms must not wait for a 4 ms tick */
 	start = ktime_get();
 	t = bot_cmd_deadline(cmd);
-	ret = usbblk_wait_until(&cmd->done, t, true);
+	if (cmd->poll)
+		ret = bot_poll(hc, cmd, t);
+	else
+		ret = usbblk_wait_until(&cmd->done, t, true);
 	spin_lock(&hc->lock);
 	if (!cmd->ended) {
 		/* abandoned: the event thread queues nothing more for it */

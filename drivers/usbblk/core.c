@@ -60,6 +60,7 @@ struct usbblk_hc *usbblk_hc_alloc(struct device *dev, void __iomem *regs,
 	kref_init(&hc->ref);
 	init_rwsem(&hc->gone_lock);
 	spin_lock_init(&hc->lock);
+	mutex_init(&hc->ev_lock);
 	usbblk_cmd_init(&hc->cmd);
 	mutex_init(&hc->enum_lock);
 	INIT_LIST_HEAD(&hc->devices);

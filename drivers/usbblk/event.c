@@ -7,7 +7,9 @@
  * it is new is dispatched: command completions wake the command waiter,
  * transfer events complete the TD they name, port status changes kick the
  * port work.  ERDP is written once per batch, with EHB to re-arm the
- * interrupter.
+ * interrupter.  A caller polling for its completion (USBBLK_IO_POLL)
+ * walks the same ring from process context; hc->ev_lock makes the two
+ * take turns, so each event is dispatched once, by whoever took it.
  */
 #include <linux/bitfield.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
@@ -60,22 +62,20 @@ static void event_port(struct usbblk_hc *hc, const struct usbblk_trb *ev)
 	queue_work(hc->wq, &hc->port_work);
 }
 
-/**
- * usbblk_event_thread() - threaded interrupt handler: walk the event ring
- * @irq:  the IRQ
- * @data: the controller
- *
- * Return: IRQ_HANDLED.
+/*
+ * Walk the ring: dispatch every new event, then ERDP with EHB set (RW1C):
+ * events up to here are handled.  Caller holds hc->ev_lock.  Return: the
+ * events handled.
  */
-irqreturn_t usbblk_event_thread(int irq, void *data)
+static unsigned int event_walk(struct usbblk_hc *hc)
 {
-	struct usbblk_hc *hc = data;
 	struct usbblk_ring *r = &hc->ev_ring;
 	void __iomem *ir = hc->rt + XHCI_RT_IR(0);
 	unsigned int n = 0;
 
+	lockdep_assert_held(&hc->ev_lock);
 	if (!hc->running)
-		return IRQ_HANDLED;
+		return 0;
 	while (usbblk_evring_ready(r)) {
 		const struct usbblk_trb *ev = &r->trbs[r->deq];
 		u32 type;
@@ -105,9 +105,58 @@ irqreturn_t usbblk_event_thread(int irq, void *data)
 		usbblk_evring_advance(r);
 		n++;
 	}
-	/* ERDP with EHB set (RW1C): events up to here are handled */
-	lo_hi_writeq(usbblk_ring_dma(r, r->deq) | XHCI_ERDP_EHB, ir + XHCI_IR_ERDP);
-	if (!n)
-		dev_dbg(hc->dev, "interrupt without events\n");
+	if (n)
+		lo_hi_writeq(usbblk_ring_dma(r, r->deq) | XHCI_ERDP_EHB, ir + XHCI_IR_ERDP);
+	return n;
+}
+
+/**
+ * usbblk_event_thread() - threaded interrupt handler: walk the event ring
+ * @irq:  the IRQ
+ * @data: the controller
+ *
+ * A polling caller (usbblk_event_poll()) may have taken the events the
+ * interrupt announced: then there is nothing left to do but re-arm.
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t usbblk_event_thread(int irq, void *data)
+{
+	struct usbblk_hc *hc = data;
+	void __iomem *ir = hc->rt + XHCI_RT_IR(0);
+	struct usbblk_ring *r = &hc->ev_ring;
+
+	if (!hc->running)
+		return IRQ_HANDLED;
+	mutex_lock(&hc->ev_lock);
+	/* nothing new (a poller was first): clear EHB all the same */
+	if (!event_walk(hc) && hc->running)
+		lo_hi_writeq(usbblk_ring_dma(r, r->deq) | XHCI_ERDP_EHB, ir + XHCI_IR_ERDP);
+	mutex_unlock(&hc->ev_lock);
 	return IRQ_HANDLED;
+}
+
+/**
+ * usbblk_event_poll() - a caller reaps the event ring itself
+ * @hc: the controller
+ *
+ * For USBBLK_IO_POLL (bot.c): instead of sleeping until the IRQ thread
+ * completes its command, the caller walks the ring, dispatching every
+ * event it finds, its own and others' (they complete whatever they name,
+ * as in the IRQ thread).  When the IRQ thread is walking it already, this
+ * does not wait for it: the caller looks at its command again.  Process
+ * context; the caller keeps the controller's rings alive (it holds its
+ * device's io_lock).
+ *
+ * Return: the events handled.
+ */
+unsigned int usbblk_event_poll(struct usbblk_hc *hc)
+{
+	unsigned int n = 0;
+
+	if (mutex_trylock(&hc->ev_lock)) {
+		n = event_walk(hc);
+		mutex_unlock(&hc->ev_lock);
+	}
+	return n;
 }

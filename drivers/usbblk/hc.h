@@ -91,6 +91,10 @@ struct usbblk_udev;
  *		TDs (@cmd state, usbblk_ep.busy/td/comp_code, @slots); a
  *		spinlock_t, so it sleeps on PREEMPT_RT: taken only in
  *		process context and the IRQ thread, never in the hard handler
+ * @ev_lock:	the consumer of @ev_ring: the IRQ thread, or a caller
+ *		polling for its completion (usbblk_event_poll(), which only
+ *		tries it); a mutex (both sleep-capable contexts), taken
+ *		outside @lock
  * @slots:	device by slot ID, for event dispatch
  * @devices:	every device, in attach order (under @enum_lock)
  * @enum_lock:	serialises enumeration, teardown and the device list
@@ -150,6 +154,7 @@ struct usbblk_hc {
 	bool running;
 
 	spinlock_t lock;		/* see @lock above */
+	struct mutex ev_lock;		/* see @ev_lock above */
 	struct usbblk_udev *slots[USBBLK_MAX_SLOTS];
 
 	struct list_head devices;
@@ -207,6 +212,7 @@ irqreturn_t usbblk_xhci_irq(int irq, void *data);
 
 /* event.c */
 irqreturn_t usbblk_event_thread(int irq, void *data);
+unsigned int usbblk_event_poll(struct usbblk_hc *hc);
 
 /* pci.c */
 #ifdef CONFIG_PCI

@@ -16,6 +16,10 @@
  * stopped (timeout, fatal signal), or after the slot was disabled (the
  * device left).
  *
+ * With USBBLK_IO_FIXED the pieces take their DMA segments from a buffer
+ * the file registered (regbuf.c), pinned and mapped once: no pinning,
+ * scatterlist or mapping here, only a cache sync of the slice.
+ *
  * Buffer rule: the buffer must be aligned to usbblk_info.dma_alignment,
  * the larger of dma_get_cache_alignment() and 512; anything else is
  * refused with EINVAL, never bounced.  On a non-coherent arm64 system a
@@ -42,6 +46,7 @@
 #include "lun-sysfs.h"
 #include "lun.h"
 #include "msc.h"
+#include "regbuf.h"
 #include "xfer.h"
 
 #define LUN_DEFAULT_TIMEOUT_MS	5000
@@ -123,6 +128,7 @@ static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *bu
 	struct usbblk_bot_cmd sense = {
 		.lun = lun->lun, .in = true, .segs = &sseg, .nsegs = 1, .len = sseg.len,
 		.timeout_ms = USBBLK_CTRL_TIMEOUT_MS, .deadline = cmd->deadline,
+		.poll = cmd->poll,
 	};
 	int ret;
 
@@ -303,7 +309,7 @@ static unsigned int lun_fill_sgl(struct usbblk_lun *lun, unsigned int npages,
 
 /* One piece: at most max_sectors blocks, pinned, mapped, sent, released. */
 static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned long ubuf,
-			u32 blocks, bool fua, unsigned int timeout_ms, ktime_t deadline)
+			u32 blocks, u32 flags, unsigned int timeout_ms, ktime_t deadline)
 {
 	struct device *dev = lun->msc->udev->hc->dev;
 	enum dma_data_direction dir = write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
@@ -312,7 +318,7 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	int npages = DIV_ROUND_UP(offset + len, PAGE_SIZE);
 	struct usbblk_bot_cmd cmd = {
 		.in = !write, .segs = lun->segs, .len = len, .timeout_ms = timeout_ms,
-		.deadline = deadline,
+		.deadline = deadline, .poll = flags & USBBLK_IO_POLL,
 	};
 	struct sg_table *sgt = &lun->sgt;
 	struct scatterlist *sg;
@@ -338,7 +344,7 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 		cmd.nsegs++;
 	}
 
-	cmd.cdb_len = usbblk_cdb_rw(cmd.cdb, write, lba, blocks, fua);
+	cmd.cdb_len = usbblk_cdb_rw(cmd.cdb, write, lba, blocks, flags & USBBLK_IO_FUA);
 	ret = lun_exec(lun, &cmd, NULL);
 	if (!ret && cmd.residue)
 		ret = -EIO;	/* the device moved less than a whole piece */
@@ -351,6 +357,33 @@ unpin:
 	return ret;
 }
 
+/* One piece from a registered buffer (USBBLK_IO_FIXED): @off bytes into @b. */
+static int lun_rw_piece_fixed(struct usbblk_lun *lun, bool write, u64 lba,
+			      struct usbblk_regbuf *b, u64 off, u32 blocks, u32 flags,
+			      unsigned int timeout_ms, ktime_t deadline)
+{
+	struct device *dev = lun->msc->udev->hc->dev;
+	enum dma_data_direction dir = write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	u32 len = blocks * lun->block_size;
+	struct usbblk_bot_cmd cmd = {
+		.in = !write, .segs = lun->segs, .len = len, .timeout_ms = timeout_ms,
+		.deadline = deadline, .poll = flags & USBBLK_IO_POLL,
+	};
+	int n, ret;
+
+	lockdep_assert_held(&lun->lock);	/* lun->segs */
+	n = usbblk_regbuf_segs(dev, b, off, len, lun->segs, USBBLK_MAX_PAGES, dir);
+	if (n < 0)
+		return n;
+	cmd.nsegs = n;
+	cmd.cdb_len = usbblk_cdb_rw(cmd.cdb, write, lba, blocks, flags & USBBLK_IO_FUA);
+	ret = lun_exec(lun, &cmd, NULL);
+	if (!ret && cmd.residue)
+		ret = -EIO;
+	usbblk_regbuf_done(dev, lun->segs, n, dir);
+	return ret;
+}
+
 /*
  * Check a READ/WRITE_SECTOR request and when it must be answered: its
  * deadline (ktime_get() time) with USBBLK_IO_DEADLINE, else 0.
@@ -359,14 +392,16 @@ static int lun_io_check(const struct usbblk_lun *lun, const struct usbblk_io *io
 			ktime_t entry, ktime_t *deadline)
 {
 	bool dl = io->flags & USBBLK_IO_DEADLINE;
+	bool fixed = io->flags & USBBLK_IO_FIXED;
 
+	/* FIXED: reserved[0] names the registered buffer */
 	if ((io->flags & ~USBBLK_IO_FLAGS) || (!write && (io->flags & USBBLK_IO_FUA)) ||
-	    memchr_inv(io->reserved, 0, sizeof(io->reserved)) || !io->count ||
+	    (!fixed && io->reserved[0]) || io->reserved[1] || !io->count ||
 	    dl != !!io->deadline_us)
 		return -EINVAL;
 	if (io->buf & (lun_dma_alignment() - 1))
 		return -EINVAL;
-	if (io->buf != (unsigned long)io->buf)
+	if (!fixed && io->buf != (unsigned long)io->buf)
 		return -EFAULT;
 	/* admission: below the floor it cannot be done, so it is not started */
 	if (dl && io->deadline_us < lun->deadline_floor_us)
@@ -375,10 +410,18 @@ static int lun_io_check(const struct usbblk_lun *lun, const struct usbblk_io *io
 	return 0;
 }
 
+/* The registered-buffer table of an open /dev/usbblkN. */
+struct lun_file {
+	struct usbblk_lun *lun;
+	struct usbblk_regbufs rb;
+};
+
 static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *argp,
 		       bool write)
 {
+	struct lun_file *lf = file->private_data;
 	ktime_t entry = ktime_get(), deadline;
+	struct usbblk_regbuf *rbuf = NULL;
 	struct usbblk_io io;
 	unsigned int timeout;
 	unsigned long ubuf;
@@ -413,17 +456,31 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	if (io.lba >= lun->capacity || io.count > lun->capacity - io.lba)
 		goto out;
 	bytes = (u64)io.count * lun->block_size;
-	ret = -EFAULT;
-	if (!access_ok((void __user *)ubuf, bytes))
-		goto out;
+	if (io.flags & USBBLK_IO_FIXED) {
+		rbuf = usbblk_regbuf_get(&lf->rb, io.reserved[0], io.buf, bytes);
+		ret = PTR_ERR_OR_ZERO(rbuf);
+		if (ret) {
+			rbuf = NULL;
+			goto out;
+		}
+	} else {
+		ret = -EFAULT;
+		if (!access_ok((void __user *)ubuf, bytes))
+			goto out;
+	}
 	/* a recovery left by an earlier request: wait (bounded) or EAGAIN */
 	ret = usbblk_bot_wait_ready(lun->msc, deadline, nowait);
 
 	while (io.count && !ret) {
 		u32 n = min(io.count, lun->max_sectors);
 
-		ret = lun_rw_piece(lun, write, io.lba, ubuf, n, io.flags & USBBLK_IO_FUA, timeout,
-				   deadline);
+		if (rbuf)
+			ret = lun_rw_piece_fixed(lun, write, io.lba, rbuf, io.buf, n, io.flags,
+						 timeout, deadline);
+		else
+			ret = lun_rw_piece(lun, write, io.lba, ubuf, n, io.flags, timeout,
+					   deadline);
+		io.buf += n * lun->block_size;
 		io.lba += n;
 		io.count -= n;
 		ubuf += n * lun->block_size;
@@ -431,6 +488,8 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 			ret = -EINTR;
 	}
 out:
+	if (rbuf)
+		usbblk_regbuf_put(&lf->rb, rbuf);
 	usbblk_lun_account(lun, write, ret ? 0 : bytes, ktime_get_ns() - start, ret);
 	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 	return ret;
@@ -500,9 +559,38 @@ static long lun_ioc_sense(struct usbblk_lun *lun, void __user *argp)
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
+static long lun_ioc_register(struct lun_file *lf, void __user *argp)
+{
+	struct usbblk_buf_reg reg;
+	int ret;
+
+	if (copy_from_user(&reg, argp, sizeof(reg)))
+		return -EFAULT;
+	if (READ_ONCE(lf->lun->gone))
+		return -ENODEV;
+	ret = usbblk_regbuf_register(&lf->rb, &reg, lun_dma_alignment());
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &reg, sizeof(reg))) {
+		usbblk_regbuf_unregister(&lf->rb, reg.index);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long lun_ioc_unregister(struct lun_file *lf, u32 __user *argp)
+{
+	u32 index;
+
+	if (get_user(index, argp))
+		return -EFAULT;
+	return usbblk_regbuf_unregister(&lf->rb, index);
+}
+
 static long lun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct usbblk_lun *lun = file->private_data;
+	struct lun_file *lf = file->private_data;
+	struct usbblk_lun *lun = lf->lun;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
@@ -516,6 +604,10 @@ static long lun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return lun_ioc_sync(lun, file);
 	case USBBLK_IOC_GET_SENSE:
 		return lun_ioc_sense(lun, argp);
+	case USBBLK_IOC_REGISTER_BUF:
+		return lun_ioc_register(lf, argp);
+	case USBBLK_IOC_UNREGISTER_BUF:
+		return lun_ioc_unregister(lf, argp);
 	case USBBLK_IOC_ENUMERATE:
 		/* the controller object lives as long as the LUN (udev holds it) */
 		return usbblk_enum_ioctl(lun->msc->udev->hc, argp);
@@ -527,15 +619,34 @@ static long lun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static int lun_open(struct inode *inode, struct file *file)
 {
 	struct usbblk_lun *lun = container_of(file->private_data, struct usbblk_lun, misc);
+	struct lun_file *lf = kzalloc(sizeof(*lf), GFP_KERNEL);
 
+	if (!lf)
+		return -ENOMEM;
 	kref_get(&lun->ref);
-	file->private_data = lun;
+	lf->lun = lun;
+	usbblk_regbufs_init(&lf->rb, lun->msc->udev->hc->dev);
+	mutex_lock(&lun->files_lock);
+	if (lun->files_gone)
+		lf->rb.dead = true;
+	else
+		list_add(&lf->rb.node, &lun->files);
+	mutex_unlock(&lun->files_lock);
+	file->private_data = lf;
 	return 0;
 }
 
 static int lun_release_file(struct inode *inode, struct file *file)
 {
-	lun_put(file->private_data);
+	struct lun_file *lf = file->private_data;
+	struct usbblk_lun *lun = lf->lun;
+
+	mutex_lock(&lun->files_lock);
+	list_del_init(&lf->rb.node);
+	mutex_unlock(&lun->files_lock);
+	usbblk_regbufs_release(&lf->rb);
+	kfree(lf);
+	lun_put(lun);
 	return 0;
 }
 
@@ -576,6 +687,8 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun, unsigned int
 		return ERR_PTR(-ENOMEM);
 	kref_init(&l->ref);
 	mutex_init(&l->lock);
+	mutex_init(&l->files_lock);
+	INIT_LIST_HEAD(&l->files);
 	init_waitqueue_head(&l->unlock_wq);
 	kref_get(&msc->ref);
 	l->msc = msc;
@@ -649,9 +762,13 @@ err:
  * @lun: the LUN
  *
  * Open files stay valid and get -ENODEV; the last one frees the LUN.
+ * Their registered buffers are released now (unpinned, unmapped: the
+ * controller may go next), after the requests using them ended.
  */
 void usbblk_lun_remove(struct usbblk_lun *lun)
 {
+	struct usbblk_regbufs *rb;
+
 	misc_deregister(&lun->misc);
 	/*
 	 * Not under lun->lock: a caller holding it may be stuck in a user
@@ -659,5 +776,10 @@ void usbblk_lun_remove(struct usbblk_lun *lun)
 	 * fenced by msc->gone, set under msc->lock right after this.
 	 */
 	WRITE_ONCE(lun->gone, true);
+	mutex_lock(&lun->files_lock);
+	lun->files_gone = true;
+	list_for_each_entry(rb, &lun->files, node)
+		usbblk_regbufs_release(rb);
+	mutex_unlock(&lun->files_lock);
 	lun_put(lun);
 }

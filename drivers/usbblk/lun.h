@@ -92,6 +92,10 @@ struct usbblk_lun_stats {
  * @segs:	its DMA segments, as the TD takes them; @pages, @sgl and
  *		@segs are allocated at probe: the data path allocates nothing
  * @stats:	counters and the latency histogram (written under @lock)
+ * @files_lock:	guards @files and @files_gone
+ * @files:	the open files' registered-buffer tables (regbuf.c), which
+ *		usbblk_lun_remove() releases
+ * @files_gone:	the LUN left: files opened now get a released table
  */
 struct usbblk_lun {
 	struct kref ref;
@@ -116,6 +120,9 @@ struct usbblk_lun {
 	struct sg_table sgt;
 	struct usbblk_seg *segs;
 	struct usbblk_lun_stats stats;
+	struct mutex files_lock;	/* see @files_lock above */
+	struct list_head files;
+	bool files_gone;
 };
 
 struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun, unsigned int timeout_ms);

@@ -49,6 +49,8 @@ enum usbblk_bot_stage {
  * @deadline:	0, or the request's deadline (ktime_get() time): no stage
  *		waits past it, and the reset recovery a failure needs is left
  *		to the device's recovery work (off the caller's path)
+ * @poll:	the caller polls the event ring for the command's end
+ *		instead of sleeping (USBBLK_IO_POLL), within the same bounds
  * @residue:	out: the CSW's residue (bytes of the data stage not
  *		processed); @len until a valid CSW says otherwise
  * @tag:	out: the CBW's tag
@@ -62,7 +64,8 @@ enum usbblk_bot_stage {
  *		(timeout, fatal signal) ended it (under hc->lock)
  * @data_ended:	a read's data TD ended before the CBW's event came
  * @data_code:	... with this completion code
- * @done:	completed when @ended is set by the event thread or teardown
+ * @done:	completed when @ended is set by the event thread, a polling
+ *		caller or teardown
  *
  * The fields after @status are bot.c's; the event thread reads and writes
  * them under hc->lock while the command is the device's @active one.
@@ -77,6 +80,7 @@ struct usbblk_bot_cmd {
 	u32 len;
 	unsigned int timeout_ms;
 	ktime_t deadline;
+	bool poll;
 	u32 residue;
 	u32 tag;
 	enum usbblk_bot_stage stage;

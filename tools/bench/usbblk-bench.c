@@ -31,6 +31,8 @@
  *             usb-storage,drive=stick0,id=stick0)
  *   -P        latency test: polled completions (USBBLK_IO_POLL), if the
  *             ABI has them
+ *   -F        latency test: reads into a registered buffer (REGISTER_BUF,
+ *             USBBLK_IO_FIXED: nothing pinned or mapped per request)
  *   -t MS     usbblk: timeout_ms of every request (default 0: the
  *             driver's io_timeout_ms)
  *
@@ -78,7 +80,9 @@
 static unsigned long opt_n = 10000, opt_mib = 32, opt_k, opt_timeout;
 static const char *opt_tag = "idle";
 static const char *opt_add = "usb-storage,drive=stick0,id=stick0";
-static int opt_rt, opt_reads_only, opt_poll;
+static int opt_rt, opt_reads_only, opt_poll, opt_fixed;
+/* -F: the registered buffer's index (stick_io() reads into it) */
+static int fixed_index = -1;
 
 /* ------------------------------------------------------------ helpers */
 
@@ -222,6 +226,17 @@ static int stick_io(struct stick *s, int wr, uint64_t lba, void *buf, uint32_t c
 {
 	ssize_t n;
 
+#ifdef USBBLK_IO_FIXED
+	if (is_usbblk(s->stack) && (flags & USBBLK_IO_FIXED)) {
+		struct usbblk_io r = { .lba = lba, .count = count, .flags = flags,
+				       .timeout_ms = (uint32_t)opt_timeout,
+				       .reserved = { (uint32_t)fixed_index } };
+
+		(void)buf;	/* the registered one, at offset 0 */
+		return ioctl(s->fd, wr ? USBBLK_IOC_WRITE_SECTOR : USBBLK_IOC_READ_SECTOR, &r) ?
+		       -errno : 0;
+	}
+#endif
 	if (is_usbblk(s->stack))
 		return usbblk_io(s->fd, wr ? USBBLK_IOC_WRITE_SECTOR : USBBLK_IOC_READ_SECTOR,
 				 lba, buf, count, flags, (uint32_t)opt_timeout);
@@ -400,10 +415,13 @@ static double tv_us(const struct timeval *a, const struct timeval *b)
 }
 
 /* N random 512 B I/Os (WR: writes of the pattern); samples + CPU figures. */
+/* -F: the registered buffer, which the reads land in */
+static uint8_t *fixed_buf;
+
 static void lat_run(struct stick *s, int wr, const char *name, uint32_t flags)
 {
 	uint64_t *v = calloc(opt_n, sizeof(*v)), t0, t1, b0, b1;
-	uint8_t *buf = buf_alloc(BS);
+	uint8_t *own = buf_alloc(BS), *buf = fixed_buf ? fixed_buf : own;
 	struct rusage r0, r1;
 	char fig[64];
 	unsigned long i;
@@ -439,13 +457,35 @@ static void lat_run(struct stick *s, int wr, const char *name, uint32_t flags)
 	print_figure(s->stack, fig, (double)(r1.ru_nvcsw - r0.ru_nvcsw +
 					     r1.ru_nivcsw - r0.ru_nivcsw) / opt_n);
 	free(v);
-	free(buf);
+	free(own);
 }
 
 static void cmd_lat(struct stick *s)
 {
 	uint32_t flags = 0;
 
+	if (opt_fixed) {
+#ifdef USBBLK_IO_FIXED
+		uint8_t *fbuf = buf_alloc(BS);
+		struct usbblk_buf_reg reg = { .addr = (uintptr_t)fbuf, .len = BS };
+
+		if (!is_usbblk(s->stack))
+			return;
+		if (ioctl(s->fd, USBBLK_IOC_REGISTER_BUF, &reg))
+			die("REGISTER_BUF");
+		fixed_index = (int)reg.index;
+		fixed_buf = fbuf;
+		lat_run(s, 0, "fixed_read512", USBBLK_IO_FIXED);
+		if (ioctl(s->fd, USBBLK_IOC_UNREGISTER_BUF, &reg.index))
+			die("UNREGISTER_BUF");
+		fixed_buf = NULL;
+		free(fbuf);
+		return;
+#else
+		printf("N usbblk: no USBBLK_IO_FIXED in this ABI\n");
+		return;
+#endif
+	}
 	if (opt_poll) {
 #ifdef USBBLK_IO_POLL
 		if (!is_usbblk(s->stack))
@@ -830,7 +870,7 @@ int main(int argc, char **argv)
 	struct stick s;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:k:T:rwPa:t:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:k:T:rwPFa:t:")) != -1) {
 		switch (c) {
 		case 'n': opt_n = strtoul(optarg, NULL, 0); break;
 		case 'm': opt_mib = strtoul(optarg, NULL, 0); break;
@@ -839,6 +879,7 @@ int main(int argc, char **argv)
 		case 'r': opt_rt = 1; break;
 		case 'w': opt_reads_only = 1; break;
 		case 'P': opt_poll = 1; break;
+		case 'F': opt_fixed = 1; break;
 		case 'a': opt_add = optarg; break;
 		case 't': opt_timeout = strtoul(optarg, NULL, 0); break;
 		default: usage();

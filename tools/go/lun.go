@@ -35,6 +35,7 @@ type LUN struct {
 	h        *C.struct_usbblk
 	info     Info
 	timeout  atomic.Uint32 // ms per transfer stage, 0 = the driver's default
+	poll     atomic.Bool   // every I/O with USBBLK_IO_POLL
 	bounceMu sync.Mutex    // the bounce buffer
 	bounce   []byte
 	rmwMu    sync.Mutex // the scratch block of ReadAt / WriteAt
@@ -85,6 +86,12 @@ func (l *LUN) SetTimeout(d time.Duration) {
 	}
 	l.timeout.Store(uint32(ms))
 }
+
+// SetPoll makes every later I/O poll for its completions (USBBLK_IO_POLL):
+// the calling thread reaps the controller's event ring instead of sleeping
+// until the interrupt thread wakes it, spending its CPU to save the
+// wake-up. The bounds (SetTimeout, a context's deadline) are the same.
+func (l *LUN) SetPoll(on bool) { l.poll.Store(on) }
 
 // Close closes the node and frees the LUN's buffers. Later calls fail with
 // os.ErrClosed.
@@ -200,6 +207,9 @@ func (l *LUN) io(op string, lba uint64, buf []byte, flags uint32, dl time.Time) 
 	defer l.mu.RUnlock()
 	if l.h == nil {
 		return pathError(op, l.path, os.ErrClosed)
+	}
+	if l.poll.Load() {
+		flags |= uapi.IOPoll
 	}
 	bs := int(l.info.BlockSize)
 	if len(buf) == 0 || len(buf)%bs != 0 {

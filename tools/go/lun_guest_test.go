@@ -231,6 +231,27 @@ func TestReadSectorsHostPattern(t *testing.T) {
 // A deadline from a context: a generous one reads the host's blocks, one
 // below the LUN's floor is refused unstarted (ETIME), a context already
 // done is not even tried; the LUN stays ready throughout.
+// Polled completions: the host's pattern reads back, writes land.
+func TestSetPoll(t *testing.T) {
+	l, e := openLUN(t)
+	l.SetPoll(true)
+	defer l.SetPoll(false)
+	buf := alignedBuf(t, 3*e.bs)
+	if err := l.ReadSectors(0, buf); err != nil {
+		t.Fatalf("polled ReadSectors: %v", err)
+	}
+	want := make([]byte, 3*e.bs)
+	fillBytes(want, 0, e.bs, 0x11)
+	if !bytes.Equal(buf, want) {
+		t.Errorf("LBA 0-2 polled: not the host's pattern")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.ReadSectorsContext(ctx, 0, buf); err != nil || !bytes.Equal(buf, want) {
+		t.Errorf("polled ReadSectorsContext: %v", err)
+	}
+}
+
 func TestReadSectorsContext(t *testing.T) {
 	l, e := openLUN(t)
 	info, err := l.Info()

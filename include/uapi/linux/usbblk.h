@@ -11,7 +11,8 @@
  *   /dev/usbblkN     one per ready LUN of every mass-storage device, N the
  *                    lowest free number when the LUN became ready (so in
  *                    attach order): ENUMERATE (of its controller),
- *                    GET_INFO, READ_SECTOR, WRITE_SECTOR, SYNC, GET_SENSE.
+ *                    GET_INFO, READ_SECTOR, WRITE_SECTOR, SYNC, GET_SENSE,
+ *                    REGISTER_BUF, UNREGISTER_BUF.
  *
  * Every structure has fixed-width fields, explicit padding and reserved
  * fields.  Reserved fields and unknown flag bits must be zero on input;
@@ -223,17 +224,34 @@ struct usbblk_enumerate {
 #define USBBLK_IO_FUA		_BITUL(0)	/* write through to the medium (FUA) */
 #define USBBLK_IO_DEADLINE	_BITUL(1)	/* deadline_us bounds the whole request */
 #define USBBLK_IO_NOWAIT	_BITUL(2)	/* EAGAIN at once while the LUN recovers */
-#define USBBLK_IO_FLAGS		(USBBLK_IO_FUA | USBBLK_IO_DEADLINE | USBBLK_IO_NOWAIT)
+#define USBBLK_IO_POLL		_BITUL(3)	/* the caller polls for its completion */
+#define USBBLK_IO_FIXED		_BITUL(4)	/* buf is an offset in a registered buffer */
+#define USBBLK_IO_FLAGS		(USBBLK_IO_FUA | USBBLK_IO_DEADLINE | USBBLK_IO_NOWAIT | \
+				 USBBLK_IO_POLL | USBBLK_IO_FIXED)
 
 /**
  * struct usbblk_io - argument of USBBLK_IOC_READ_SECTOR / WRITE_SECTOR
  * @lba:	first logical block
  * @buf:	user buffer (a pointer as __u64), @count * block size bytes,
  *		aligned to usbblk_info.dma_alignment; the device transfers
- *		straight into (or out of) these pages, pinned for the call
+ *		straight into (or out of) these pages, pinned for the call.
+ *		With USBBLK_IO_FIXED: the byte offset of the data in the
+ *		registered buffer @reserved[0] names (USBBLK_IOC_REGISTER_BUF),
+ *		aligned the same way; the range must lie inside that buffer
+ *		(EINVAL otherwise, and for an index not registered on this
+ *		file); nothing is pinned or mapped for the call
  * @count:	logical blocks, at least 1; requests larger than
  *		usbblk_info.max_sectors are split into several commands
- * @flags:	USBBLK_IO_* bits (FUA: writes only)
+ * @flags:	USBBLK_IO_* bits (FUA: writes only).  With USBBLK_IO_POLL
+ *		the calling thread does not sleep for its completions: it
+ *		reaps the controller's event ring itself, busy (yielding
+ *		the CPU with cond_resched() between looks), also handling
+ *		the events of other callers it finds there; the IRQ thread
+ *		keeps running alongside.  The same bounds apply
+ *		(@timeout_ms, @deadline_us): when they pass, the command
+ *		is stopped and ETIMEDOUT returned as without the flag.  It
+ *		spends a CPU for the whole request, to save the wake-up
+ *		after each command
  * @timeout_ms:	bound of each SCSI command (its CBW, data and CSW stages
  *		together), ms; 0 for the default (module parameter
  *		io_timeout_ms); on expiry the transfer is stopped, the device
@@ -247,7 +265,8 @@ struct usbblk_enumerate {
  *		1; below the LUN's floor (usbblk_info.deadline_floor_us) the
  *		request is refused with ETIME before it starts.  Without the
  *		flag: must be zero, and @timeout_ms alone bounds each command
- * @reserved:	must be zero
+ * @reserved:	must be zero; with USBBLK_IO_FIXED, @reserved[0] is the
+ *		registered buffer's index and only @reserved[1] must be zero
  */
 struct usbblk_io {
 	__u64 lba;
@@ -257,6 +276,31 @@ struct usbblk_io {
 	__u32 timeout_ms;
 	__u32 deadline_us;
 	__u32 reserved[2];
+};
+
+/** USBBLK_MAX_REGBUFS - registered buffers an open file may hold at once */
+#define USBBLK_MAX_REGBUFS	16
+/** USBBLK_REGBUF_MAX_LEN - the largest registered buffer, bytes */
+#define USBBLK_REGBUF_MAX_LEN	(64ULL << 20)
+
+/**
+ * struct usbblk_buf_reg - argument of USBBLK_IOC_REGISTER_BUF
+ * @addr:	in: the buffer (a pointer as __u64), aligned to
+ *		usbblk_info.dma_alignment, writable memory of the caller
+ * @len:	in: its bytes, at least 1, at most USBBLK_REGBUF_MAX_LEN, a
+ *		multiple of usbblk_info.dma_alignment
+ * @index:	in: zero; out: the buffer's index (0 ...
+ *		USBBLK_MAX_REGBUFS - 1), for usbblk_io.reserved[0] with
+ *		USBBLK_IO_FIXED
+ * @flags:	in: zero
+ * @reserved:	in: zero
+ */
+struct usbblk_buf_reg {
+	__u64 addr;
+	__u64 len;
+	__u32 index;
+	__u32 flags;
+	__u32 reserved[4];
 };
 
 /* struct usbblk_info.state */
@@ -393,5 +437,31 @@ struct usbblk_sense {
 #define USBBLK_IOC_SYNC		_IO(USBBLK_IOC_MAGIC, 0x13)
 /** USBBLK_IOC_GET_SENSE - the sense data of the LUN's last failed command */
 #define USBBLK_IOC_GET_SENSE	_IOR(USBBLK_IOC_MAGIC, 0x14, struct usbblk_sense)
+/**
+ * USBBLK_IOC_REGISTER_BUF - pin and DMA-map a buffer once, for FIXED I/O
+ *
+ * The pages stay pinned (long-term) and mapped for the controller until
+ * USBBLK_IOC_UNREGISTER_BUF, the file's last close, or the LUN leaving
+ * (unplug, the controller unbound, the module unloaded); they count
+ * against the caller's RLIMIT_MEMLOCK (locked_vm, unless CAP_IPC_LOCK).
+ * The buffers belong to the open file and to the address space that
+ * registered the first of them.  Read and written with USBBLK_IO_FIXED,
+ * the buffer may also be read and written by the program at any time
+ * outside a request.  Errors: EINVAL (flags, index or reserved not zero,
+ * length 0 or too large, address or length not aligned), EFAULT (not
+ * writable memory of the caller, or another address space than the
+ * file's first registration), ENOMEM (RLIMIT_MEMLOCK exceeded, or no
+ * memory), ENOBUFS (USBBLK_MAX_REGBUFS registered on this file already),
+ * ENODEV (the LUN left).
+ */
+#define USBBLK_IOC_REGISTER_BUF	_IOWR(USBBLK_IOC_MAGIC, 0x15, struct usbblk_buf_reg)
+/**
+ * USBBLK_IOC_UNREGISTER_BUF - unmap and unpin a registered buffer
+ *
+ * The argument points to the buffer's index (a __u32).  Errors: EINVAL
+ * (no buffer of that index on this file), EBUSY (a request of this file
+ * is using it right now), EFAULT.
+ */
+#define USBBLK_IOC_UNREGISTER_BUF _IOW(USBBLK_IOC_MAGIC, 0x16, __u32)
 
 #endif /* _UAPI_LINUX_USBBLK_H */

@@ -53,6 +53,8 @@ const (
 	IOFUA      = 1 << 0
 	IODeadline = 1 << 1
 	IONoWait   = 1 << 2
+	IOPoll     = 1 << 3
+	IOFixed    = 1 << 4
 
 	LUNReady      = 0
 	LUNRecovering = 1

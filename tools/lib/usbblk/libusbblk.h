@@ -227,7 +227,8 @@ int usbblk_info(const struct usbblk *h, struct usbblk_info *info);
  *		usbblk_buf_alloc()); the device writes these pages directly
  * @count:	blocks, at least 1 (larger than max_sectors is split by the
  *		driver)
- * @flags:	0 (USBBLK_IO_* bits; FUA is for writes only)
+ * @flags:	0, or USBBLK_IO_* bits (FUA: writes only; USBBLK_IO_POLL: the
+ *		calling thread polls for the completion instead of sleeping)
  * @timeout_ms:	bound of each SCSI command, 0 for the driver's default
  *
  * Return: 0, or -errno of READ_SECTOR: -EINVAL (flags, count 0, unaligned
@@ -286,6 +287,66 @@ int usbblk_read_deadline(struct usbblk *h, uint64_t lba, void *buf, uint32_t cou
  */
 int usbblk_write_deadline(struct usbblk *h, uint64_t lba, const void *buf, uint32_t count,
 			  uint32_t flags, uint32_t deadline_us);
+
+/**
+ * usbblk_register_buffer() - pin and DMA-map a buffer once (REGISTER_BUF)
+ * @h:		an open handle
+ * @buf:	the buffer, aligned to dma_alignment (usbblk_buf_alloc() gives
+ *		such a buffer), writable
+ * @len:	its bytes, a multiple of dma_alignment, at most
+ *		USBBLK_REGBUF_MAX_LEN
+ * @index:	out: its index for usbblk_read_fixed() / usbblk_write_fixed()
+ *
+ * The pages count against RLIMIT_MEMLOCK until usbblk_unregister_buffer()
+ * or usbblk_close() (or the LUN leaving).  Polled completions and fixed
+ * buffers combine: pass USBBLK_IO_POLL in the flags of the _fixed calls.
+ *
+ * Return: 0, -EINVAL (not aligned, length 0 or too large), -EFAULT,
+ * -ENOMEM (RLIMIT_MEMLOCK), -ENOBUFS (USBBLK_MAX_REGBUFS on this handle
+ * already), -ENODEV.
+ */
+int usbblk_register_buffer(struct usbblk *h, void *buf, size_t len, uint32_t *index);
+
+/**
+ * usbblk_unregister_buffer() - release a registered buffer
+ * @h:		the handle it was registered on
+ * @index:	its index
+ *
+ * Return: 0, -EINVAL (no such buffer), -EBUSY (another thread's request
+ * uses it now).
+ */
+int usbblk_unregister_buffer(struct usbblk *h, uint32_t index);
+
+/**
+ * usbblk_read_fixed() - read into a registered buffer
+ * @h:		the handle the buffer was registered on
+ * @lba:	first block
+ * @index:	the buffer
+ * @offset:	byte offset in it, aligned to dma_alignment
+ * @count:	blocks, at least 1; offset + count * block_size inside it
+ * @flags:	0, USBBLK_IO_POLL, USBBLK_IO_NOWAIT
+ * @timeout_ms:	as usbblk_read()
+ *
+ * Return: as usbblk_read(); -EINVAL also for an index not registered or
+ * a range outside the buffer.
+ */
+int usbblk_read_fixed(struct usbblk *h, uint64_t lba, uint32_t index, uint64_t offset,
+		      uint32_t count, uint32_t flags, uint32_t timeout_ms);
+
+/**
+ * usbblk_write_fixed() - write from a registered buffer
+ * @h:		the handle the buffer was registered on (opened O_RDWR)
+ * @lba:	first block
+ * @index:	the buffer
+ * @offset:	byte offset in it, aligned to dma_alignment
+ * @count:	blocks, at least 1
+ * @flags:	0, USBBLK_IO_FUA, USBBLK_IO_POLL, USBBLK_IO_NOWAIT
+ * @timeout_ms:	as usbblk_write()
+ *
+ * Return: as usbblk_read_fixed(), and usbblk_write()'s errnos.
+ */
+int usbblk_write_fixed(struct usbblk *h, uint64_t lba, uint32_t index, uint64_t offset,
+		       uint32_t count, uint32_t flags, uint32_t timeout_ms);
 
 /**
  * usbblk_state() - the LUN's state now (GET_INFO asked again)

@@ -114,6 +114,51 @@ int usbblk_write_deadline(struct usbblk *h, uint64_t lba, const void *buf, uint3
 	return lun_io(h, USBBLK_IOC_WRITE_SECTOR, lba, buf, count, flags, 0, deadline_us);
 }
 
+int usbblk_register_buffer(struct usbblk *h, void *buf, size_t len, uint32_t *index)
+{
+	struct usbblk_buf_reg reg = { .addr = (uintptr_t)buf, .len = len };
+
+	if (ioctl(h->fd, USBBLK_IOC_REGISTER_BUF, &reg))
+		return -errno;
+	*index = reg.index;
+	return 0;
+}
+
+int usbblk_unregister_buffer(struct usbblk *h, uint32_t index)
+{
+	return ioctl(h->fd, USBBLK_IOC_UNREGISTER_BUF, &index) ? -errno : 0;
+}
+
+/* READ/WRITE_SECTOR with USBBLK_IO_FIXED: @offset in buffer @index. */
+static int lun_io_fixed(struct usbblk *h, unsigned long req, uint64_t lba, uint32_t index,
+			uint64_t offset, uint32_t count, uint32_t flags, uint32_t timeout_ms)
+{
+	struct usbblk_io r = {
+		.lba = lba,
+		.buf = offset,
+		.count = count,
+		.flags = flags | USBBLK_IO_FIXED,
+		.timeout_ms = timeout_ms,
+		.reserved = { index },
+	};
+
+	return ioctl(h->fd, req, &r) ? -errno : 0;
+}
+
+int usbblk_read_fixed(struct usbblk *h, uint64_t lba, uint32_t index, uint64_t offset,
+		      uint32_t count, uint32_t flags, uint32_t timeout_ms)
+{
+	return lun_io_fixed(h, USBBLK_IOC_READ_SECTOR, lba, index, offset, count, flags,
+			    timeout_ms);
+}
+
+int usbblk_write_fixed(struct usbblk *h, uint64_t lba, uint32_t index, uint64_t offset,
+		       uint32_t count, uint32_t flags, uint32_t timeout_ms)
+{
+	return lun_io_fixed(h, USBBLK_IOC_WRITE_SECTOR, lba, index, offset, count, flags,
+			    timeout_ms);
+}
+
 int usbblk_state(struct usbblk *h, uint32_t *state, uint32_t *recoveries)
 {
 	struct usbblk_info info;
