@@ -24,6 +24,7 @@
  *                       stick: its own event ring users), for polled
  *                       callers alongside IRQ-driven ones; default
  *                       USBBLK_LUN
+ *   USBBLK_MIXED_READS  reads of each of those callers (default 300)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -486,15 +487,13 @@ static void *reader_main(void *arg)
 /*
  * Polled callers reap the shared event ring while IRQ-driven ones sleep:
  * on this LUN and on USBBLK_LUN2 (another stick on the same controller),
- * two of each, USBBLK_MIXED_READS reads each, every one checked.  Not in
- * make check yet: concurrent small reads from several threads hit an
- * intermittent ETIMEDOUT on x86_64 also without USBBLK_IO_POLL (the
- * lead's open bug in bot_run); set USBBLK_MIXED_READS=300 to run it.
+ * two of each, USBBLK_MIXED_READS reads each (default 300, 0 skips),
+ * every one checked.
  */
 TEST_F(lun, polled_alongside_irq_driven)
 {
 	const char *other = env_or("USBBLK_LUN2", lun_node());
-	uint32_t reads = strtoul(env_or("USBBLK_MIXED_READS", "0"), NULL, 0);
+	uint32_t reads = strtoul(env_or("USBBLK_MIXED_READS", "300"), NULL, 0);
 	struct usbblk_info oi;
 	struct usbblk *o;
 	struct reader r[4];
@@ -502,7 +501,7 @@ TEST_F(lun, polled_alongside_irq_driven)
 	unsigned int t;
 
 	if (!reads)
-		SKIP(return, "USBBLK_MIXED_READS not set");
+		SKIP(return, "USBBLK_MIXED_READS=0");
 
 	ASSERT_EQ(0, usbblk_open(other, O_RDONLY, &o));
 	ASSERT_EQ(0, usbblk_info(o, &oi));
