@@ -11,6 +11,11 @@
  *     caller with a deadline waits for it at most until its deadline;
  *   - after the recovery the next request succeeds with the right data;
  *   - a deadline below the LUN's floor is refused with ETIME, unstarted;
+ *   - callers queued for the LUN are served earliest deadline first,
+ *     callers without a deadline last in arrival order, and a caller whose
+ *     deadline passes in the queue leaves it with ETIMEDOUT (the LUN is
+ *     held meanwhile by a read whose buffer faults in userfaultfd, so the
+ *     queue is built whatever the stick's speed);
  *   - no page stays pinned.
  *
  *   USBBLK_LUN         LUN node (default /dev/usbblk0)
@@ -27,11 +32,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,7 +164,8 @@ TEST_F(slow, floor_and_admission_etime)
 	EXPECT_EQ(0, usbblk_pins_outstanding());
 }
 
-TEST_F(slow, short_deadline_etimedout_every_time)
+/* 1000 tries (make deadline-campaign) take minutes on the throttled stick */
+TEST_F_TIMEOUT(slow, short_deadline_etimedout_every_time, 3600)
 {
 	int64_t *late = calloc(self->tries, sizeof(*late));
 	volatile uint32_t rec0 = 0, rec1 = 0;
@@ -269,6 +279,122 @@ TEST_F(slow, old_callers_unchanged)
 	EXPECT_EQ(EINVAL, errno);
 	ASSERT_EQ(USBBLK_LUN_READY, wait_ready(self->h));
 	EXPECT_EQ(0, usable(self->h, self->buf));
+}
+
+/* A reader thread of the EDF test: one block, its deadline, its turn. */
+struct edf_reader {
+	struct usbblk *h;		/* opened before the thread starts */
+	void *buf;
+	uint32_t deadline_us;		/* 0: none */
+	int ret;
+	int turn;			/* order of return, from 1 */
+	pthread_t th;
+};
+
+static int edf_turns;
+
+static void *edf_reader_main(void *arg)
+{
+	struct edf_reader *r = arg;
+
+	r->ret = r->deadline_us ? usbblk_read_deadline(r->h, 1, r->buf, 1, 0, r->deadline_us) :
+				  usbblk_read(r->h, 1, r->buf, 1, 0, 0);
+	r->turn = __atomic_add_fetch(&edf_turns, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* The LUN's stats/waiting: callers queued for it now. */
+static int lun_waiting(const char *node)
+{
+	char path[128];
+	int n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/stats/waiting", strrchr(node, '/') + 1);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/* Wait (at most 10 s) until @n callers are queued. */
+static int wait_waiting(const char *node, int n)
+{
+	uint64_t t0 = now_us();
+
+	while (lun_waiting(node) != n && now_us() - t0 < 10000000)
+		usleep(2000);
+	return lun_waiting(node);
+}
+
+TEST_F(slow, edf_queue_order)
+{
+	const char *node = env_or("USBBLK_LUN", "/dev/usbblk0");
+	/* arrival order; the expected turns follow from the deadlines */
+	static const uint32_t deadlines[] = { 60000000, 30000000, 0, 45000000, 0 };
+	static const int expect[] = { 3, 1, 4, 2, 5 };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zero = { .mode = 0 };
+	struct edf_reader holder = { .h = self->h }, late = { .h = self->h };
+	struct edf_reader r[5];
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned int i;
+	void *fault;
+	int uffd;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	fault = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, fault);
+	reg.range.start = (uintptr_t)fault;
+	reg.range.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	/* the holder pins a page nobody has filled: it sits in the fault, LUN held */
+	holder.buf = fault;
+	edf_turns = 0;
+	ASSERT_EQ(0, pthread_create(&holder.th, NULL, edf_reader_main, &holder));
+	usleep(200000);
+	for (i = 0; i < 5; i++) {
+		r[i] = (struct edf_reader){ .h = self->h, .deadline_us = deadlines[i],
+					    .buf = self->buf + 4096 * (i + 1) };
+		ASSERT_EQ(0, pthread_create(&r[i].th, NULL, edf_reader_main, &r[i]));
+		ASSERT_EQ((int)i + 1, wait_waiting(node, i + 1));
+	}
+	/* a short deadline in the queue: it leaves with ETIMEDOUT, the others stay */
+	late.deadline_us = 300000;
+	late.buf = self->buf + 4096 * 7;
+	ASSERT_EQ(0, pthread_create(&late.th, NULL, edf_reader_main, &late));
+	pthread_join(late.th, NULL);
+	EXPECT_EQ(-ETIMEDOUT, late.ret);
+	EXPECT_EQ(5, lun_waiting(node));
+	EXPECT_EQ(0, holder.turn) TH_LOG("the holder returned before its page was there");
+
+	/* fill the page: the holder's read runs, then the queue in EDF order */
+	zero.range.start = (uintptr_t)fault;
+	zero.range.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zero));
+	pthread_join(holder.th, NULL);
+	EXPECT_EQ(0, holder.ret);
+	for (i = 0; i < 5; i++) {
+		pthread_join(r[i].th, NULL);
+		EXPECT_EQ(0, r[i].ret);
+		EXPECT_EQ(expect[i] + 2, r[i].turn)
+			TH_LOG("reader %u (deadline %u us) came %d-th", i, deadlines[i], r[i].turn);
+	}
+	ksft_print_msg("EDF: late leaver %d, holder turn %d, readers' turns %d %d %d %d %d\n",
+		       late.turn, holder.turn, r[0].turn, r[1].turn, r[2].turn, r[3].turn,
+		       r[4].turn);
+	EXPECT_EQ(0, lun_waiting(node));
+	munmap(fault, page);
+	close(uffd);
+	EXPECT_EQ(0, usbblk_pins_outstanding());
 }
 
 TEST_HARNESS_MAIN

@@ -353,14 +353,15 @@ static void bot_recover_work(struct work_struct *work)
 	struct usbblk_msc *msc = container_of(work, struct usbblk_msc, recover_work);
 	int ret = 0;
 
-	mutex_lock(&msc->lock);
+	usbblk_edf_lock_uninterruptible(&msc->lock);
 	/* a command may have run the recovery itself meanwhile */
 	if (msc->state == USBBLK_LUN_RECOVERING) {
 		ret = msc->gone || usbblk_udev_gone(msc->udev) ? -ENODEV : bot_reset_recovery(msc);
 		WRITE_ONCE(msc->state, ret && ret != -ENODEV ? USBBLK_LUN_FAILED :
 				       USBBLK_LUN_READY);
 	}
-	usbblk_mutex_unlock_wake(&msc->lock, &msc->state_wq);
+	usbblk_edf_unlock(&msc->lock);
+	wake_up_all(&msc->state_wq);	/* callers waiting for the recovery */
 	dev_dbg(msc->udev->hc->dev, "slot %u: recovery off the caller's path: %d\n",
 		msc->udev->slot_id, ret);
 	usbblk_msc_put(msc);
@@ -533,7 +534,7 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 	if (!msc)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&msc->ref);
-	mutex_init(&msc->lock);
+	usbblk_edf_lock_init(&msc->lock);
 	init_waitqueue_head(&msc->state_wq);
 	INIT_WORK(&msc->recover_work, bot_recover_work);
 	kref_get(&udev->ref);
@@ -568,14 +569,14 @@ void usbblk_msc_shutdown(struct usbblk_msc *msc)
 {
 	struct usbblk_hc *hc = msc->udev->hc;
 
-	mutex_lock(&msc->lock);
+	usbblk_edf_lock_uninterruptible(&msc->lock);
 	msc->gone = true;
 	spin_lock(&hc->lock);
 	msc->in->complete = NULL;
 	msc->out->complete = NULL;
 	spin_unlock(&hc->lock);
 	msc_free_bufs(msc);
-	usbblk_mutex_unlock_wake(&msc->lock, &msc->state_wq);
+	usbblk_edf_unlock(&msc->lock);
 	/* a recovery left behind sees the device gone; callers waiting for it wake */
 	flush_work(&msc->recover_work);
 	wake_up_all(&msc->state_wq);

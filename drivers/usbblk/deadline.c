@@ -12,11 +12,14 @@
  * use, since the late real completion leaves a count behind.  Every user
  * (xfer.c) re-arms its completion before each submission.
  *
- * A mutex has no timed lock, so a caller with a deadline takes it with
- * trylock on a wait queue that every unlock wakes.  Such a waiter is not
- * in the mutex's own queue: on PREEMPT_RT, where a mutex is an rt_mutex,
- * it does not lend its priority to the owner as a caller blocked in
- * mutex_lock() does (Documentation/usbblk.rst, "Deadlines").
+ * And a lock whose waiters queue earliest deadline first (EDF): a LUN's
+ * callers and a device's commands are served in the order of their
+ * requests' deadlines, not of their arrival, and a caller gives up its
+ * place when its deadline passes.  The release hands the lock to the
+ * first waiter, so no later arrival slips in between.  A mutex offers
+ * neither a timed lock nor that order; what it offers on PREEMPT_RT and
+ * this lock does not, priority inheritance, is discussed in
+ * Documentation/usbblk.rst, "Deadlines".
  */
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
@@ -76,36 +79,160 @@ int usbblk_wait_until(struct completion *done, ktime_t deadline, bool killable)
 	return ret;
 }
 
+/* A caller queued for a struct usbblk_edf_lock, on its stack. */
+struct usbblk_edf_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	ktime_t deadline;		/* KTIME_MAX: none */
+	bool granted;			/* the lock is ours now (handed over) */
+};
+
 /**
- * usbblk_mutex_lock_until() - take a mutex, waiting at most until @deadline
- * @m:		the mutex; every unlock of it goes through
- *		usbblk_mutex_unlock_wake() with @wq
- * @wq:		the wait queue its unlocks wake
- * @deadline:	ktime_get() time; 0 waits without a bound (killable)
- *
- * Return: 0 (held), -ETIMEDOUT, -EINTR (fatal signal, @deadline 0 only).
+ * __usbblk_edf_lock_init() - set up an unlocked lock (use usbblk_edf_lock_init())
+ * @l:		the lock
+ * @name:	its lockdep name
+ * @key:	its lockdep class
  */
-int usbblk_mutex_lock_until(struct mutex *m, wait_queue_head_t *wq, ktime_t deadline)
+void __usbblk_edf_lock_init(struct usbblk_edf_lock *l, const char *name,
+			    struct lock_class_key *key)
 {
+	spin_lock_init(&l->wait_lock);
+	l->owner = NULL;
+	INIT_LIST_HEAD(&l->waiters);
+	l->nr_waiters = 0;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_init_map(&l->dep_map, name, key, 0);
+#endif
+}
+
+/* Queue @w in deadline order; equal deadlines (and none) keep arrival order. */
+static void edf_enqueue(struct usbblk_edf_lock *l, struct usbblk_edf_waiter *w)
+{
+	struct usbblk_edf_waiter *pos;
+
+	WRITE_ONCE(l->nr_waiters, l->nr_waiters + 1);
+	list_for_each_entry(pos, &l->waiters, node) {
+		if (ktime_before(w->deadline, pos->deadline)) {
+			list_add_tail(&w->node, &pos->node);
+			return;
+		}
+	}
+	list_add_tail(&w->node, &l->waiters);
+}
+
+static void edf_dequeue(struct usbblk_edf_lock *l, struct usbblk_edf_waiter *w)
+{
+	list_del(&w->node);
+	WRITE_ONCE(l->nr_waiters, l->nr_waiters - 1);
+}
+
+static int edf_lock(struct usbblk_edf_lock *l, ktime_t deadline, unsigned int state)
+{
+	struct usbblk_edf_waiter w = {
+		.task = current, .deadline = deadline ?: KTIME_MAX,
+	};
+	int ret = 0;
+
 	might_sleep();
-	if (!deadline)
-		return mutex_lock_killable(m) ? -EINTR : 0;
-	if (mutex_trylock(m))
+	lock_map_acquire(&l->dep_map);
+	spin_lock(&l->wait_lock);
+	if (!l->owner) {
+		l->owner = current;	/* free: nobody can be queued */
+		spin_unlock(&l->wait_lock);
 		return 0;
-	return wait_event_hrtimeout(*wq, mutex_trylock(m), ktime_sub(deadline, ktime_get())) ?
-	       -ETIMEDOUT : 0;
+	}
+	edf_enqueue(l, &w);
+	for (;;) {
+		set_current_state(state);
+		if (w.granted)
+			break;
+		if (state == TASK_KILLABLE && fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (deadline && !ktime_before(ktime_get(), deadline)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		spin_unlock(&l->wait_lock);
+		if (deadline)
+			schedule_hrtimeout(&deadline, HRTIMER_MODE_ABS);
+		else
+			schedule();
+		spin_lock(&l->wait_lock);
+	}
+	__set_current_state(TASK_RUNNING);
+	if (ret)
+		edf_dequeue(l, &w);	/* not handed over: still queued */
+	spin_unlock(&l->wait_lock);
+	if (ret)
+		lock_map_release(&l->dep_map);
+	return ret;
 }
 
 /**
- * usbblk_mutex_unlock_wake() - release a mutex others may take with
- * usbblk_mutex_lock_until()
- * @m:	the mutex, held
- * @wq:	their wait queue
+ * usbblk_edf_lock() - take the lock, waiting at most until @deadline
+ * @l:		the lock
+ * @deadline:	ktime_get() time; 0 waits without a bound
+ *
+ * While it is held, callers queue earliest deadline first (callers
+ * without one behind every caller with one) and the release hands it to
+ * the first of them.  The wait is killable.  Unlike a mutex on
+ * PREEMPT_RT, the holder does not inherit a waiter's priority
+ * (Documentation/usbblk.rst, "Deadlines": who goes first).
+ *
+ * Return: 0 (held), -ETIMEDOUT (the deadline passed first) or -EINTR
+ * (fatal signal).
  */
-void usbblk_mutex_unlock_wake(struct mutex *m, wait_queue_head_t *wq)
+int usbblk_edf_lock(struct usbblk_edf_lock *l, ktime_t deadline)
 {
-	mutex_unlock(m);
-	/* every command passes here: skip the queue's lock when nobody waits */
-	if (wq_has_sleeper(wq))
-		wake_up_all(wq);
+	return edf_lock(l, deadline, TASK_KILLABLE);
+}
+
+/**
+ * usbblk_edf_lock_uninterruptible() - take the lock, however long it takes
+ * @l: the lock
+ *
+ * For the recovery worker and teardown, which must not give up: queued
+ * behind every caller with a deadline, as a caller without one is.
+ */
+void usbblk_edf_lock_uninterruptible(struct usbblk_edf_lock *l)
+{
+	edf_lock(l, 0, TASK_UNINTERRUPTIBLE);
+}
+
+/**
+ * usbblk_edf_unlock() - release the lock: to the first waiter, if any
+ * @l: the lock, held by the caller
+ */
+void usbblk_edf_unlock(struct usbblk_edf_lock *l)
+{
+	struct usbblk_edf_waiter *w;
+
+	lockdep_assert_held(l);
+	lock_map_release(&l->dep_map);
+	spin_lock(&l->wait_lock);
+	WARN_ON_ONCE(l->owner != current);
+	w = list_first_entry_or_null(&l->waiters, struct usbblk_edf_waiter, node);
+	if (w) {
+		edf_dequeue(l, w);
+		l->owner = w->task;
+		w->granted = true;
+		/* under wait_lock: @w, on the waiter's stack, is still there */
+		wake_up_process(w->task);
+	} else {
+		l->owner = NULL;
+	}
+	spin_unlock(&l->wait_lock);
+}
+
+/**
+ * usbblk_edf_waiters() - how many callers wait for the lock now
+ * @l: the lock
+ *
+ * Return: the count, a snapshot read without the lock.
+ */
+unsigned int usbblk_edf_waiters(const struct usbblk_edf_lock *l)
+{
+	return READ_ONCE(l->nr_waiters);
 }

@@ -144,6 +144,7 @@ USBBLK_LUN_ATTR(write_bytes, "%llu", READ_ONCE(lun->stats.bytes[1]));
 USBBLK_LUN_ATTR(errors, "%llu", READ_ONCE(lun->stats.errors));
 USBBLK_LUN_ATTR(timeouts, "%llu", READ_ONCE(lun->stats.timeouts));
 USBBLK_LUN_ATTR(resets, "%u", READ_ONCE(lun->msc->resets));
+USBBLK_LUN_ATTR(waiting, "%u", usbblk_edf_waiters(&lun->lock));
 
 static ssize_t latency_us_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -165,6 +166,7 @@ static struct attribute *usbblk_lun_stats_attrs[] = {
 	&dev_attr_errors.attr,
 	&dev_attr_timeouts.attr,
 	&dev_attr_resets.attr,
+	&dev_attr_waiting.attr,
 	&dev_attr_latency_us.attr,
 	NULL
 };

@@ -133,7 +133,7 @@ static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *bu
 	int ret;
 
 	cmd->lun = lun->lun;
-	ret = usbblk_mutex_lock_until(&msc->lock, &msc->state_wq, cmd->deadline);
+	ret = usbblk_edf_lock(&msc->lock, cmd->deadline);
 	if (ret)
 		return ret;
 	ret = usbblk_bot_command(msc, cmd);
@@ -156,7 +156,7 @@ static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *bu
 		ret = -EIO;
 	}
 out:
-	usbblk_mutex_unlock_wake(&msc->lock, &msc->state_wq);
+	usbblk_edf_unlock(&msc->lock);
 	return ret;
 }
 
@@ -442,7 +442,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 	if (nowait && READ_ONCE(lun->msc->state) == USBBLK_LUN_RECOVERING)
 		return -EAGAIN;
 
-	ret = usbblk_mutex_lock_until(&lun->lock, &lun->unlock_wq, deadline);
+	ret = usbblk_edf_lock(&lun->lock, deadline);
 	if (ret)
 		return ret;
 	start = ktime_get_ns();
@@ -490,8 +490,9 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 out:
 	if (rbuf)
 		usbblk_regbuf_put(&lf->rb, rbuf);
-	usbblk_lun_account(lun, write, ret ? 0 : bytes, ktime_get_ns() - start, ret);
-	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
+	/* 0 ns means "not timed": a coarse clock must not drop requests */
+	usbblk_lun_account(lun, write, ret ? 0 : bytes, ktime_get_ns() - start ?: 1, ret);
+	usbblk_edf_unlock(&lun->lock);
 	return ret;
 }
 
@@ -502,12 +503,12 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (mutex_lock_killable(&lun->lock))
+	if (usbblk_edf_lock(&lun->lock, 0))
 		return -EINTR;
 	cmd.cdb_len = usbblk_cdb_sync_cache10(cmd.cdb);
 	ret = READ_ONCE(lun->gone) ? -ENODEV : lun_exec_nodata(lun, &cmd, lun_timeout(0));
 	usbblk_lun_account(lun, false, 0, 0, ret);
-	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
+	usbblk_edf_unlock(&lun->lock);
 	return ret;
 }
 
@@ -516,13 +517,15 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	struct usbblk_udev *udev = lun->msc->udev;
 	struct usbblk_info info;
 
+	/*
+	 * Without the LUN's lock: nothing here changes after the probe but
+	 * the state, read as a snapshot, so a monitoring thread is not
+	 * queued behind a long request (the udev and inquiry data live as
+	 * long as the LUN's reference the open file holds).
+	 */
 	memset(&info, 0, sizeof(info));
-	if (mutex_lock_killable(&lun->lock))
-		return -EINTR;
-	if (READ_ONCE(lun->gone)) {
-		usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
+	if (READ_ONCE(lun->gone))
 		return -ENODEV;
-	}
 	info.capacity = lun->capacity;
 	info.block_size = lun->block_size;
 	info.max_sectors = lun->max_sectors;
@@ -544,7 +547,6 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	info.state = READ_ONCE(lun->msc->state);
 	info.recoveries = READ_ONCE(lun->msc->resets);
 	info.deadline_floor_us = lun->deadline_floor_us;
-	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -552,10 +554,10 @@ static long lun_ioc_sense(struct usbblk_lun *lun, void __user *argp)
 {
 	struct usbblk_sense s;
 
-	if (mutex_lock_killable(&lun->lock))
+	if (usbblk_edf_lock(&lun->lock, 0))
 		return -EINTR;
 	s = lun->sense;
-	usbblk_mutex_unlock_wake(&lun->lock, &lun->unlock_wq);
+	usbblk_edf_unlock(&lun->lock);
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -686,10 +688,9 @@ struct usbblk_lun *usbblk_lun_probe(struct usbblk_msc *msc, u8 lun, unsigned int
 	if (!l)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&l->ref);
-	mutex_init(&l->lock);
+	usbblk_edf_lock_init(&l->lock);
 	mutex_init(&l->files_lock);
 	INIT_LIST_HEAD(&l->files);
-	init_waitqueue_head(&l->unlock_wq);
 	kref_get(&msc->ref);
 	l->msc = msc;
 	l->lun = lun;

@@ -13,12 +13,12 @@
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/wait.h>
 #include <uapi/linux/usbblk.h>
 
+#include "deadline.h"
 #include "ring.h"
 #include "scsi.h"
 
@@ -68,9 +68,8 @@ struct usbblk_lun_stats {
  * @id:		N of /dev/usbblkN
  * @name:	"usbblkN"
  * @misc:	the device node
- * @lock:	serialises the LUN's callers (a sleeping mutex; callers with a
- *		deadline take it with usbblk_mutex_lock_until())
- * @unlock_wq:	woken at every release of @lock
+ * @lock:	serialises the LUN's callers, earliest deadline first
+ *		(deadline.c)
  * @gone:	detached: calls get -ENODEV.  Set once by usbblk_lun_remove()
  *		with WRITE_ONCE and without @lock (a holder may sit in a user
  *		page fault); read with READ_ONCE under @lock, as an early
@@ -104,8 +103,7 @@ struct usbblk_lun {
 	int id;
 	char name[16];
 	struct miscdevice misc;
-	struct mutex lock;		/* see @lock above */
-	wait_queue_head_t unlock_wq;
+	struct usbblk_edf_lock lock;	/* see @lock above */
 	bool gone;
 	u64 capacity;
 	u32 block_size;

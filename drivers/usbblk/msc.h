@@ -11,11 +11,11 @@
 #include <linux/ktime.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-#include <linux/mutex.h>
 #include <linux/usb/storage.h>
 
 #include "cbw.h"		/* usbblk_bot_command() returns USBBLK_CSW_* */
 #include "class.h"
+#include "deadline.h"
 #include "ring.h"
 #include "scsi.h"
 
@@ -109,9 +109,7 @@ struct usbblk_bot_cmd {
  * @state:	USBBLK_LUN_READY, _RECOVERING (@recover_work is queued or
  *		running) or _FAILED (its last recovery failed); written under
  *		@lock, read without it by callers deciding to wait
- * @state_wq:	woken when @state leaves _RECOVERING, and at every release of
- *		@lock (usbblk_mutex_unlock_wake(): callers with a deadline
- *		take @lock with usbblk_mutex_lock_until())
+ * @state_wq:	woken when @state leaves _RECOVERING
  * @recover_work: the reset recovery a command with a deadline left behind
  * @resets:	Bulk-Only reset recoveries so far (under @lock; sysfs reads it)
  * @cbw:	DMA buffer for the CBW ...
@@ -128,7 +126,7 @@ struct usbblk_msc {
 	struct usbblk_udev *udev;
 	struct usbblk_ep *in;
 	struct usbblk_ep *out;
-	struct mutex lock;		/* see @lock above */
+	struct usbblk_edf_lock lock;	/* see @lock above */
 	bool gone;
 	struct usbblk_bot_cmd *active;
 	u32 tag;
