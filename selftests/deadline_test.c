@@ -127,8 +127,16 @@ FIXTURE(slow) {
 	struct usbblk_info info;
 };
 
+/* The row of unplug_during_recovery_enodev runs that test alone. */
+#define SKIP_ON_UNPLUG_ROW()							\
+	do {									\
+		if (getenv("DEADLINE_UNPLUG"))					\
+			SKIP(return, "the stick of unplug_during_recovery_enodev leaves"); \
+	} while (0)
+
 FIXTURE_SETUP(slow)
 {
+	SKIP_ON_UNPLUG_ROW();
 	ASSERT_EQ(0, usbblk_open(env_or("USBBLK_LUN", "/dev/usbblk0"), O_RDWR, &self->h));
 	ASSERT_EQ(0, posix_memalign((void **)&self->buf, 4096, 1 << 20));
 	self->deadline = strtoul(env_or("DEADLINE_US", "2000"), NULL, 0);
@@ -143,12 +151,15 @@ FIXTURE_SETUP(slow)
 
 FIXTURE_TEARDOWN(slow)
 {
+	if (!self->h)
+		return;
 	free(self->buf);
 	usbblk_close(self->h);
 }
 
 TEST_F(slow, floor_and_admission_etime)
 {
+	SKIP_ON_UNPLUG_ROW();
 	uint64_t t0;
 
 	ksft_print_msg("deadline floor of the LUN: %u us; the tests' deadline %u us\n",
@@ -167,6 +178,7 @@ TEST_F(slow, floor_and_admission_etime)
 /* 1000 tries (make deadline-campaign) take minutes on the throttled stick */
 TEST_F_TIMEOUT(slow, short_deadline_etimedout_every_time, 3600)
 {
+	SKIP_ON_UNPLUG_ROW();
 	int64_t *late = calloc(self->tries, sizeof(*late));
 	int64_t *recov = calloc(self->tries, sizeof(*recov));
 	volatile uint32_t rec0 = 0, rec1 = 0;
@@ -233,6 +245,7 @@ TEST_F_TIMEOUT(slow, short_deadline_etimedout_every_time, 3600)
 
 TEST_F(slow, nowait_during_recovery_eagain)
 {
+	SKIP_ON_UNPLUG_ROW();
 	unsigned int i, eagain = 0, waited = 0;
 
 	for (i = 0; i < 5; i++) {
@@ -282,6 +295,7 @@ TEST_F(slow, nowait_during_recovery_eagain)
 
 TEST_F(slow, old_callers_unchanged)
 {
+	SKIP_ON_UNPLUG_ROW();
 	/* without the flag, deadline_us must stay zero; timeout_ms still works */
 	struct usbblk_io r = {
 		.buf = (uintptr_t)self->buf, .count = 1, .deadline_us = 5000,
@@ -344,6 +358,7 @@ static int wait_waiting(const char *node, int n)
 
 TEST_F(slow, edf_queue_order)
 {
+	SKIP_ON_UNPLUG_ROW();
 	const char *node = env_or("USBBLK_LUN", "/dev/usbblk0");
 	/* arrival order; the expected turns follow from the deadlines */
 	static const uint32_t deadlines[] = { 60000000, 30000000, 0, 45000000, 0 };
@@ -407,6 +422,61 @@ TEST_F(slow, edf_queue_order)
 	munmap(fault, page);
 	close(uffd);
 	EXPECT_EQ(0, usbblk_pins_outstanding());
+}
+
+/* A caller without a deadline, waiting for the recovery in a thread. */
+static void *plain_reader_main(void *arg)
+{
+	struct edf_reader *r = arg;
+
+	r->ret = usbblk_read(r->h, 0, r->buf, 1, 0, 0);
+	return NULL;
+}
+
+/*
+ * DEADLINE_UNPLUG=1, on tools/fakedev's reset-vanish stick: the read at
+ * the trigger (LBA 1000) is never answered, nor the Mass Storage Reset
+ * of the recovery it leaves behind; the stick leaves 1 s into that
+ * reset.  Everything waiting for the recovery answers ENODEV.
+ */
+TEST(unplug_during_recovery_enodev)
+{
+	const char *node = env_or("USBBLK_LUN", "/dev/usbblk0");
+	struct edf_reader plain = { 0 };
+	struct usbblk_info info;
+	struct usbblk *h;
+	uint64_t t0, t;
+	uint8_t *buf;
+	int ret;
+
+	if (!getenv("DEADLINE_UNPLUG"))
+		SKIP(return, "needs tools/fakedev reset-vanish (DEADLINE_UNPLUG=1)");
+	ASSERT_EQ(0, usbblk_open(node, O_RDONLY, &h));
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 8192));
+	ASSERT_EQ(USBBLK_LUN_READY, wait_ready(h));
+
+	t0 = now_us();
+	ASSERT_EQ(-ETIMEDOUT, usbblk_read_deadline(h, 1000, buf, 1, 0, 200000));
+	t = now_us() - t0;
+	ASSERT_EQ(USBBLK_LUN_RECOVERING, lun_state(h, NULL));
+	EXPECT_EQ(-EAGAIN, usbblk_read_deadline(h, 0, buf, 1, USBBLK_IO_NOWAIT, 1000000));
+	/* one caller without a deadline, one with a long one: both wait */
+	plain.h = h;
+	plain.buf = buf + 4096;
+	ASSERT_EQ(0, pthread_create(&plain.th, NULL, plain_reader_main, &plain));
+	t0 = now_us();
+	ret = usbblk_read_deadline(h, 0, buf, 1, 0, 20000000);
+	EXPECT_EQ(-ENODEV, ret);
+	ksft_print_msg("ETIMEDOUT after %llu us; the caller waiting for the recovery: %d after %llu us\n",
+		       (unsigned long long)t, ret, (unsigned long long)(now_us() - t0));
+	pthread_join(plain.th, NULL);
+	EXPECT_EQ(-ENODEV, plain.ret);
+	EXPECT_EQ(-ENODEV, usbblk_read(h, 0, buf, 1, 0, 0));
+	EXPECT_EQ(-1, ioctl(usbblk_fd(h), USBBLK_IOC_GET_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(0, usbblk_pins_outstanding());
+	usbblk_close(h);
+	free(buf);
 }
 
 TEST_HARNESS_MAIN

@@ -381,6 +381,16 @@ static void control_cb(void *priv, uint64_t id, struct usb_redir_control_packet_
 		device_leaves();
 		return;
 	}
+	if (r.status == FD_HOLD) {
+		/* never answered: QEMU cancels it when the device leaves */
+		held_total++;
+		fprintf(stderr, "fakedev: holding control request %llu (%02x %02x)\n",
+			(unsigned long long)id, h->requesttype, h->request);
+		if (dev.vanish_ms && !replug_phase)
+			schedule_replug(1, dev.vanish_ms, fd_scenario_find("good"));
+		dev.vanish_ms = 0;
+		return;
+	}
 	if (dev.o.verbose)
 		fprintf(stderr, "fakedev: control %02x %02x %04x %04x %u -> %s %zu\n", h->requesttype,
 			h->request, h->value, h->index, h->length,

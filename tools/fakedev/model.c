@@ -829,6 +829,12 @@ void fd_control(struct fd_dev *d, const struct fd_setup *s, const uint8_t *data,
 		n = 1;
 		break;
 	case 0x21ff:		/* Bulk-Only Mass Storage Reset */
+		if (fault_is(d, FAULT_RESET_VANISH) && d->fired) {
+			logf_(d, "fault %s: Mass Storage Reset held, leaving in 1 s", d->o.scn->name);
+			d->vanish_ms = 1000;
+			reply(r, FD_HOLD, NULL, 0);
+			return;
+		}
 		if (fault_is(d, FAULT_RESET_FAIL) && d->fired) {
 			logf_(d, "fault %s: Mass Storage Reset STALLed", d->o.scn->name);
 			goto stall;
@@ -1337,8 +1343,10 @@ static void bulk_in_data(struct fd_dev *d, size_t len, struct fd_reply *r)
 {
 	size_t n;
 
-	if (armed(d, FAULT_HOLD_DATA) || armed(d, FAULT_DISCONNECT_DATA) || d->leave_data) {
-		reply(r, armed(d, FAULT_HOLD_DATA) ? FD_HOLD : FD_DISCONNECT, NULL, 0);
+	if (armed(d, FAULT_HOLD_DATA) || armed(d, FAULT_RESET_VANISH) ||
+	    armed(d, FAULT_DISCONNECT_DATA) || d->leave_data) {
+		reply(r, armed(d, FAULT_DISCONNECT_DATA) || d->leave_data ? FD_DISCONNECT : FD_HOLD,
+		      NULL, 0);
 		return;
 	}
 	if (armed(d, FAULT_STALL_DATA)) {

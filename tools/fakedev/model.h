@@ -116,6 +116,7 @@ struct fd_dev {
 	const struct fd_scenario *switch_to;	/* asked for by the host */
 	bool switched;			/* a switch happened: revert probe faults */
 	bool revert;			/* a probe fault was shown: back to "good" */
+	unsigned int vanish_ms;		/* leave this long from now (then "good" again) */
 	/* desc-fuzz: the configuration of this plug-in, and the seeds */
 	uint8_t fuzz_cfg[512];
 	size_t fuzz_len;

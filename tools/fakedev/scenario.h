@@ -50,6 +50,8 @@ enum fd_fault {
 				 * enum fd_enum_stage (once; "good" comes back) */
 	FAULT_DESC,		/* a broken descriptor: param is enum fd_desc_fault */
 	FAULT_DESC_FUZZ,	/* each plug-in a mutated configuration (fuzz=N of them) */
+	FAULT_RESET_VANISH,	/* the data stage is never answered, nor the Mass Storage
+				 * Reset after it: the device leaves 1 s into the reset */
 };
 
 /* FAULT_DESC: which descriptor lies, and how. */
@@ -161,6 +163,8 @@ S("maxlun-lie", FAULT_MAXLUN_LIE, 0, OP_LUN0_ONLY, 0, THEN_OK, \
   "bot.c bot_max_lun() 15 -> lun.c usbblk_lun_probe() fails for LUNs 1..15") \
 S("maxlun-silent", FAULT_MAXLUN_SILENT, 0, OP_LUN0_ONLY, 0, THEN_OK, \
   "msc.c msc_attach(): LUN 1's INQUIRY times out after MSC_PROBE_MS -> bot.c bot_reset_recovery(); LUNs 2..15 not probed") \
+S("reset-vanish", FAULT_RESET_VANISH, 0, OP_READ, ETIMEDOUT, THEN_GONE, \
+  "bot.c bot_recover_work(): its Mass Storage Reset unanswered, the device leaves: ENODEV to its waiters") \
 S("reset-fail", FAULT_RESET_FAIL, 0, OP_READ, EIO, THEN_OK, \
   "bot.c bot_reset_recovery(): Mass Storage Reset STALLs -> clear halts anyway") \
 S("capacity0", FAULT_CAPACITY0, 0, OP_NO_LUN, 0, THEN_OK, \
