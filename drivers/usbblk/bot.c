@@ -308,7 +308,7 @@ static int bot_run(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
 	if (cmd->poll)
 		ret = bot_poll(hc, cmd, t);
 	else
-		ret = usbblk_wait_until(&cmd->done, t, true);
+		ret = usbblk_wait_until(&cmd->done, t);
 	spin_lock(&hc->lock);
 	if (!cmd->ended) {
 		/* abandoned: the event thread queues nothing more for it */

@@ -9,8 +9,8 @@
  * waiter cannot tell from the wait alone whether the work or the timer
  * woke it: it must look at the work's own state (an endpoint still busy
  * means the timer did), and it must reinit_completion() before the next
- * use, since the late real completion leaves a count behind.  Every user
- * (xfer.c) re-arms its completion before each submission.
+ * use, since the late real completion leaves a count behind.  Its user
+ * (bot.c) re-arms its completion before each command.
  *
  * And a lock whose waiters queue earliest deadline first (EDF): a LUN's
  * callers and a device's commands are served in the order of their
@@ -42,37 +42,27 @@ static enum hrtimer_restart deadline_fire(struct hrtimer *t)
 /**
  * usbblk_wait_until() - wait for a completion, at most until @deadline
  * @done:	the completion
- * @deadline:	CLOCK_MONOTONIC time (ktime_get()); KTIME_MAX waits without
- *		a bound
- * @killable:	a fatal signal ends the wait
+ * @deadline:	CLOCK_MONOTONIC time (ktime_get())
  *
- * Sleeps.  Whether the work completed is for the caller to check: a
- * return of 0 may also be the deadline's timer (see the file comment).
+ * Sleeps, killable.  Whether the work completed is for the caller to
+ * check: a return of 0 may also be the deadline's timer (see the file
+ * comment).
  *
  * Return: 0 (woken: by the work or by the deadline), -ETIMEDOUT (the
  * deadline passed before the wait started) or -EINTR (fatal signal).
  */
-int usbblk_wait_until(struct completion *done, ktime_t deadline, bool killable)
+int usbblk_wait_until(struct completion *done, ktime_t deadline)
 {
 	struct deadline_timer d = { .done = done };
 	int ret = 0;
 
 	might_sleep();
-	if (deadline == KTIME_MAX) {
-		if (!killable) {
-			wait_for_completion(done);
-			return 0;
-		}
-		return wait_for_completion_killable(done) ? -EINTR : 0;
-	}
 	if (ktime_after(ktime_get(), deadline))
 		return -ETIMEDOUT;
 	hrtimer_init_on_stack(&d.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	d.timer.function = deadline_fire;
 	hrtimer_start(&d.timer, deadline, HRTIMER_MODE_ABS_HARD);
-	if (!killable)
-		wait_for_completion(done);
-	else if (wait_for_completion_killable(done))
+	if (wait_for_completion_killable(done))
 		ret = -EINTR;
 	hrtimer_cancel(&d.timer);
 	destroy_hrtimer_on_stack(&d.timer);

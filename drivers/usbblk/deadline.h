@@ -52,6 +52,6 @@ void usbblk_edf_lock_uninterruptible(struct usbblk_edf_lock *l);
 void usbblk_edf_unlock(struct usbblk_edf_lock *l);
 unsigned int usbblk_edf_waiters(const struct usbblk_edf_lock *l);
 
-int usbblk_wait_until(struct completion *done, ktime_t deadline, bool killable);
+int usbblk_wait_until(struct completion *done, ktime_t deadline);
 
 #endif /* _USBBLK_DEADLINE_H */
