@@ -524,7 +524,11 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	 * long as the LUN's reference the open file holds).
 	 */
 	memset(&info, 0, sizeof(info));
-	if (READ_ONCE(lun->gone))
+	/*
+	 * The device, not only the LUN: a read that saw it leave answers
+	 * -ENODEV before the port work removes the LUN, and so must this.
+	 */
+	if (READ_ONCE(lun->gone) || usbblk_udev_gone(udev))
 		return -ENODEV;
 	info.capacity = lun->capacity;
 	info.block_size = lun->block_size;
