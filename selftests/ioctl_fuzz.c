@@ -23,6 +23,11 @@
  * the errnos seen per ioctl are printed.  The runner's kernel log scan
  * fails the run on an oops, WARN or hung task.  regressions[] holds
  * fixed cases that must keep passing, run before the random calls.
+ * REGISTER_BUF pins parts of each thread's arena (and sometimes what is
+ * not its memory), UNREGISTER_BUF gives indexes back, and READ/WRITE
+ * mix in USBBLK_IO_FIXED (an index and an offset, right or wrong) and
+ * USBBLK_IO_POLL; the files' buffers go when the nodes are reopened,
+ * and the unplugs take them away under the callers.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -49,16 +54,18 @@
 #define REOPEN_EVERY	200
 
 /* What a call was; the rows of the statistics and of allowed[]. */
-enum kind { K_ENUMERATE, K_READ, K_WRITE, K_INFO, K_SYNC, K_SENSE, K_UNKNOWN, NKINDS };
+enum kind { K_ENUMERATE, K_READ, K_WRITE, K_INFO, K_SYNC, K_SENSE, K_REGISTER, K_UNREGISTER,
+	    K_UNKNOWN, NKINDS };
 
 static const char *const kind_name[NKINDS] = {
 	"ENUMERATE", "READ_SECTOR", "WRITE_SECTOR", "GET_INFO", "SYNC", "GET_SENSE",
-	"unknown command",
+	"REGISTER_BUF", "UNREGISTER_BUF", "unknown command",
 };
 
 static const unsigned long kind_cmd[NKINDS] = {
 	USBBLK_IOC_ENUMERATE, USBBLK_IOC_READ_SECTOR, USBBLK_IOC_WRITE_SECTOR,
-	USBBLK_IOC_GET_INFO, USBBLK_IOC_SYNC, USBBLK_IOC_GET_SENSE, 0,
+	USBBLK_IOC_GET_INFO, USBBLK_IOC_SYNC, USBBLK_IOC_GET_SENSE, USBBLK_IOC_REGISTER_BUF,
+	USBBLK_IOC_UNREGISTER_BUF, 0,
 };
 
 /*
@@ -77,6 +84,8 @@ static const int allowed[NKINDS][12] = {
 	/* SYNCHRONIZE CACHE fails like a write does */
 	[K_SYNC] = { EBADF, EIO, ENOMEDIUM, ETIMEDOUT, EROFS, EINTR, ENODEV },
 	[K_SENSE] = { EFAULT, EINTR, ENODEV },
+	[K_REGISTER] = { EINVAL, EFAULT, ENOMEM, ENOBUFS, ENODEV, EINTR },
+	[K_UNREGISTER] = { EINVAL, EBUSY, EFAULT, ENODEV },
 	[K_UNKNOWN] = { ENOTTY },
 };
 
@@ -248,8 +257,11 @@ struct call {
 	union {
 		struct usbblk_io io;
 		struct usbblk_enumerate e;
+		struct usbblk_buf_reg reg;
+		__u32 index;
 	} in;
-	enum ptr bufp;		/* io.buf or e.devices */
+	enum ptr bufp;		/* io.buf, e.devices or reg.addr */
+	uintptr_t node_mem_end;	/* the end of the caller's arena */
 	int invalid;		/* a field the ABI says is wrong */
 };
 
@@ -257,8 +269,10 @@ struct call {
 static int must_fail(const struct call *c)
 {
 	int is_io = c->kind == K_READ || c->kind == K_WRITE;
-	int reads_arg = c->kind == K_ENUMERATE || is_io;
-	int writes_arg = c->kind == K_ENUMERATE || c->kind == K_INFO || c->kind == K_SENSE;
+	int reads_arg = c->kind == K_ENUMERATE || is_io || c->kind == K_REGISTER ||
+			c->kind == K_UNREGISTER;
+	int writes_arg = c->kind == K_ENUMERATE || c->kind == K_INFO || c->kind == K_SENSE ||
+			 c->kind == K_REGISTER;
 
 	if (c->kind == K_UNKNOWN)
 		return 1;
@@ -269,8 +283,18 @@ static int must_fail(const struct call *c)
 	/* a read-only argument is the zeroed page: count 0 for READ/WRITE */
 	if (c->argp > P_RO || (c->argp == P_RO && (writes_arg || is_io)))
 		return 1;
-	if (reads_arg && c->invalid)
+	/* (through another pointer the kernel reads other fields than ours) */
+	if (reads_arg && c->invalid && c->argp <= P_ODD)
 		return 1;
+	if (c->kind == K_REGISTER)	/* only the arena is the caller's writable memory */
+		return c->bufp != P_OK || c->in.reg.addr + c->in.reg.len >
+		       (uintptr_t)c->node_mem_end;
+	if (is_io && (c->in.io.flags & USBBLK_IO_FIXED)) {
+		/* an offset in a registered buffer: only the block range is known */
+		if (c->kind == K_WRITE && c->node->rdonly)
+			return 1;
+		return c->in.io.lba >= capacity || c->in.io.count > capacity - c->in.io.lba;
+	}
 	if (is_io) {
 		uint64_t bytes = (uint64_t)c->in.io.count * block_size;
 
@@ -312,6 +336,14 @@ static void print_call(const char *why, int tid, long n, const struct call *c, i
 		       (unsigned long long)c->in.io.lba, c->in.io.count, c->in.io.flags,
 		       c->in.io.timeout_ms, c->in.io.deadline_us, c->in.io.reserved[0],
 		       c->in.io.reserved[1], ptr_name[c->bufp], (unsigned long long)c->in.io.buf);
+	if (c->kind == K_REGISTER)
+		printf(" {addr %s %#llx len %#llx index %u flags %#x reserved %x/%x/%x/%x}",
+		       ptr_name[c->bufp], (unsigned long long)c->in.reg.addr,
+		       (unsigned long long)c->in.reg.len, c->in.reg.index, c->in.reg.flags,
+		       c->in.reg.reserved[0], c->in.reg.reserved[1], c->in.reg.reserved[2],
+		       c->in.reg.reserved[3]);
+	if (c->kind == K_UNREGISTER)
+		printf(" {index %u}", c->in.index);
 	if (c->kind == K_ENUMERATE)
 		printf(" {flags %#x devices %s %#llx max %u reserved %x/%x/%x/%x}", c->in.e.flags,
 		       ptr_name[c->bufp], (unsigned long long)c->in.e.devices,
@@ -419,6 +451,10 @@ static int make_call(uint64_t *s, struct mem *m, const struct node *n, struct ca
 		c->in.io.lba = wild & W_LBA ? pick_lba(s, c->in.io.count) :
 			       lba_fitting(s, c->in.io.count);
 		c->in.io.flags = c->kind == K_WRITE && !pick(s, 4) ? USBBLK_IO_FUA : 0;
+		if (!pick(s, 8))
+			c->in.io.flags |= USBBLK_IO_POLL;
+		if (!pick(s, 5))
+			c->in.io.flags |= USBBLK_IO_FIXED;
 		if (wild & W_FLAGS && !pick(s, 12))
 			c->in.io.flags |= 1u << pick(s, 32);
 		/* a deadline from 1 us to 0.2 s, with its flag or (invalid) without */
@@ -433,15 +469,77 @@ static int make_call(uint64_t *s, struct mem *m, const struct node *n, struct ca
 			c->invalid = 1;
 		if (wild & W_TIMEOUT && !pick(s, 40))
 			c->in.io.timeout_ms = pick(s, 2) ? 1 : pick(s, 20000);
-		if (wild & W_RESERVED)
-			fill_reserved(s, c->in.io.reserved, 2, &c->invalid);
+		if (wild & W_RESERVED) {
+			int unused = 0;
+
+			fill_reserved(s, c->in.io.reserved, 2, &unused);
+		}
 		if (!c->in.io.count)
 			c->invalid = 1;
 		c->bufp = wild & W_BUF ? pick_ptr(s) : P_OK;
+		if (c->in.io.flags & USBBLK_IO_FIXED) {
+			/* reserved[0] names a buffer of this file, buf an offset in it */
+			if (!(wild & W_RESERVED) || pick(s, 2))
+				c->in.io.reserved[0] = pick(s, USBBLK_MAX_REGBUFS + 1);
+			c->in.io.buf = c->bufp == P_OK ? (uint64_t)dma_align * pick(s, 64) :
+				       pick(s, 2) ? dma_align * pick(s, 64) + 1 : 1ull << pick(s, 64);
+			if (c->in.io.reserved[0] >= USBBLK_MAX_REGBUFS || c->in.io.reserved[1] ||
+			    c->in.io.buf % dma_align)
+				c->invalid = 1;
+			c->bufp = P_OK;
+			break;
+		}
+		if (c->in.io.reserved[0] || c->in.io.reserved[1])
+			c->invalid = 1;
 		/* the buffer is the arena's start; the argument its second half */
 		c->in.io.buf = c->bufp == P_OK ? (uintptr_t)m->arena :
 			       make_ptr(s, m, c->bufp, (size_t)c->in.io.count * block_size,
 					dma_align);
+		break;
+	case K_REGISTER: {
+		uint64_t rlen = (uint64_t)dma_align * (1 + pick(s, 512));
+
+		len = sizeof(c->in.reg);
+		if (rlen > ARENA)
+			rlen = ARENA;
+		if (wild & W_COUNT) {
+			switch (pick(s, 6)) {
+			case 0: rlen = 0; break;
+			case 1: rlen += 1 + pick(s, dma_align - 1); break;
+			case 2: rlen = USBBLK_REGBUF_MAX_LEN + dma_align; break;
+			case 3: rlen = ARENA + PAGE; break;	/* into the guard page */
+			case 4: rlen = ~0ull - PAGE + 1; break;
+			default: break;
+			}
+		}
+		c->in.reg.len = rlen;
+		c->bufp = wild & W_BUF ? pick_ptr(s) : P_OK;
+		c->in.reg.addr = c->bufp == P_OK && rlen <= ARENA ?
+				 (uintptr_t)m->arena + dma_align * pick(s, (ARENA - rlen) / dma_align + 1) :
+				 c->bufp == P_OK ? (uintptr_t)m->arena :
+				 make_ptr(s, m, c->bufp, rlen < ARENA ? rlen : ARENA, dma_align);
+		c->node_mem_end = (uintptr_t)m->arena + ARENA;
+		if (wild & W_FLAGS && !pick(s, 12)) {
+			c->in.reg.flags = 1u << pick(s, 32);
+			c->invalid = 1;
+		}
+		if (wild & W_RESERVED) {
+			fill_reserved(s, c->in.reg.reserved, 4, &c->invalid);
+			if (!pick(s, 12)) {
+				c->in.reg.index = 1 + pick(s, 20);
+				c->invalid = 1;
+			}
+		}
+		if (!rlen || rlen % dma_align || rlen > USBBLK_REGBUF_MAX_LEN)
+			c->invalid = 1;
+		break;
+	}
+	case K_UNREGISTER:
+		len = sizeof(c->in.index);
+		c->in.index = wild & W_RESERVED && !pick(s, 4) ? 1u << pick(s, 32) :
+			      pick(s, USBBLK_MAX_REGBUFS + 2);
+		if (c->in.index >= USBBLK_MAX_REGBUFS)
+			c->invalid = 1;
 		break;
 	case K_INFO:
 		len = sizeof(struct usbblk_info);

@@ -45,6 +45,14 @@
 #include "trace.h"
 #include "xfer.h"
 
+/* idVendor of QEMU's usb-storage and usb-bot (CRC16 of "QEMU") */
+#define USBBLK_QEMU_VENDOR_ID	0x46f4
+
+static bool csw_sync_all;
+module_param_named(csw_sync, csw_sync_all, bool, 0444);
+MODULE_PARM_DESC(csw_sync,
+		 "read a controller register before every CSW, for every device, not only QEMU's usb-storage (see bot_queue_csw()). Default: N");
+
 static void msc_release(struct kref *ref)
 {
 	struct usbblk_msc *msc = container_of(ref, struct usbblk_msc, ref);
@@ -117,14 +125,16 @@ static void bot_queue(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd,
  * CSW stage, seen on x86_64 guests with two vCPUs, where the event thread
  * can read the event and queue the CSW inside that window).  A register
  * read waits for that lock, so the CSW TD becomes visible only after the
- * step.  On hardware the read costs a posted read, and a device not yet
- * ready to send the CSW NAKs it.
+ * step.  A real device not yet ready to send the CSW NAKs it, so the read
+ * is a quirk of that device model only (its idVendor, msc->csw_sync):
+ * hardware does not pay a non-posted register read per command.
  */
 static void bot_queue_csw(struct usbblk_msc *msc, struct usbblk_bot_cmd *cmd)
 {
 	struct usbblk_seg seg = { .addr = msc->csw_dma, .len = US_BULK_CS_WRAP_LEN };
 
-	usbblk_xhci_sync(msc->udev->hc);
+	if (msc->csw_sync)
+		usbblk_xhci_sync(msc->udev->hc);
 	bot_queue(msc, cmd, USBBLK_BOT_CSW, msc->in, &seg, 1);
 }
 
@@ -541,6 +551,8 @@ struct usbblk_msc *usbblk_msc_create(struct usbblk_udev *udev, struct usbblk_ep 
 	msc->udev = udev;
 	msc->in = in;
 	msc->out = out;
+	msc->csw_sync = udev->info.vendor_id == USBBLK_QEMU_VENDOR_ID ||
+			csw_sync_all;
 	in->context = msc;
 	out->context = msc;
 	in->complete = bot_td_done;

@@ -119,6 +119,8 @@ static u32 lun_dma_alignment(void)
  * Run a command, and on a FAILED status fetch and keep its sense.  With
  * @buf_out, the data stage went to the device's small buffer: it is copied
  * to @buf_out before another command (of any LUN) can reuse the buffer.
+ * The REQUEST SENSE has the command's bound (at most the control bound):
+ * a probe that gives a LUN 1 s does not wait 5 s for its sense.
  * Return: 0, or the errno of the sense table (scsi.c) or of the transport.
  */
 static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *buf_out)
@@ -127,7 +129,8 @@ static int lun_exec(struct usbblk_lun *lun, struct usbblk_bot_cmd *cmd, void *bu
 	struct usbblk_seg sseg = { .addr = msc->buf_dma, .len = 32 };
 	struct usbblk_bot_cmd sense = {
 		.lun = lun->lun, .in = true, .segs = &sseg, .nsegs = 1, .len = sseg.len,
-		.timeout_ms = USBBLK_CTRL_TIMEOUT_MS, .deadline = cmd->deadline,
+		.timeout_ms = min_not_zero(cmd->timeout_ms, (unsigned int)USBBLK_CTRL_TIMEOUT_MS),
+		.deadline = cmd->deadline,
 		.poll = cmd->poll,
 	};
 	int ret;

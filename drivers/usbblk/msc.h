@@ -119,6 +119,9 @@ struct usbblk_bot_cmd {
  * @buf:	DMA buffer for small data stages (INQUIRY, sense, ...) ...
  * @buf_dma:	... its bus address
  * @max_lun:	GET MAX LUN
+ * @csw_sync:	read a controller register before each CSW TD becomes
+ *		visible (QEMU's usb-storage; see bot_queue_csw()).  Set at
+ *		creation, read-only after
  * @luns:	the LUNs that became ready (msc.c's)
  */
 struct usbblk_msc {
@@ -141,6 +144,7 @@ struct usbblk_msc {
 	u8 *buf;
 	dma_addr_t buf_dma;
 	u8 max_lun;
+	bool csw_sync;
 	struct usbblk_lun *luns[USBBLK_MAX_LUNS];
 };
 

@@ -67,6 +67,7 @@ func goWrites(bs, size int64) []goWrite {
 		{"at-prepared-block", 777*bs + 100, 50, 0x66},
 		{"at-past-the-end", size - 7, 20, 0x67}, // 7 bytes land
 		{"at-large", 5000*bs + 1, 300 << 10, 0x68},
+		{"fixed", 6000 * bs, 16 * bs, 0x69},
 	}
 }
 
@@ -249,6 +250,62 @@ func TestSetPoll(t *testing.T) {
 	defer cancel()
 	if err := l.ReadSectorsContext(ctx, 0, buf); err != nil || !bytes.Equal(buf, want) {
 		t.Errorf("polled ReadSectorsContext: %v", err)
+	}
+}
+
+// A registered buffer (FixedBuffer): the host's blocks read into it at
+// offsets, sleeping and polled; a write from it lands (and the host checks
+// it); wrong ranges are EINVAL; once unregistered its index is refused.
+func TestFixedBuffer(t *testing.T) {
+	l, e := openLUN(t)
+	buf := alignedBuf(t, 1<<20)
+	f, err := l.RegisterBuffer(buf)
+	if err != nil {
+		t.Fatalf("RegisterBuffer: %v", err)
+	}
+	want := make([]byte, 3*e.bs)
+	fillBytes(want, 0, e.bs, 0x11)
+	for _, poll := range []bool{false, true} {
+		l.SetPoll(poll)
+		off := 8192
+		if poll {
+			off = 512 << 10
+		}
+		if err := f.ReadSectors(0, off, 3*e.bs); err != nil {
+			t.Fatalf("ReadSectors (poll %v): %v", poll, err)
+		}
+		if !bytes.Equal(buf[off:off+3*e.bs], want) {
+			t.Errorf("LBA 0-2 into offset %d (poll %v): not the host's pattern", off, poll)
+		}
+	}
+	l.SetPoll(false)
+	w := findWrite(e, "fixed")
+	off := 256 << 10
+	fillBytes(buf[off:off+int(w.n)], w.off, e.bs, w.seed)
+	if err := f.WriteSectors(uint64(w.off)/uint64(e.bs), off, int(w.n)); err != nil {
+		t.Fatalf("WriteSectors: %v", err)
+	}
+	back := alignedBuf(t, int(w.n))
+	if err := l.ReadSectors(uint64(w.off)/uint64(e.bs), back); err != nil || !bytes.Equal(back, buf[off:off+int(w.n)]) {
+		t.Errorf("read back of the fixed write: %v, equal %v", err, bytes.Equal(back, buf[off:off+int(w.n)]))
+	}
+	for _, c := range []struct{ off, n int }{{1, e.bs}, {len(buf) - e.bs, 2 * e.bs}, {0, e.bs - 1}, {0, 0}} {
+		if err := f.ReadSectors(0, c.off, c.n); !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("ReadSectors at %d, %d bytes: %v, want EINVAL", c.off, c.n, err)
+		}
+	}
+	if err := f.Unregister(); err != nil {
+		t.Fatalf("Unregister: %v", err)
+	}
+	if err := f.Unregister(); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("second Unregister: %v, want EINVAL", err)
+	}
+	if err := f.ReadSectors(0, 0, e.bs); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("ReadSectors after Unregister: %v, want EINVAL", err)
+	}
+	// one left registered: Close releases it
+	if _, err := l.RegisterBuffer(buf[:64<<10]); err != nil {
+		t.Errorf("RegisterBuffer again: %v", err)
 	}
 }
 

@@ -151,6 +151,23 @@ type IO struct {
 	Reserved   [2]uint32
 }
 
+// BufReg is struct usbblk_buf_reg, the argument of REGISTER_BUF. Addr
+// holds a user pointer as a uint64 (see Enumerate).
+type BufReg struct {
+	Addr     uint64
+	Len      uint64
+	Index    uint32
+	Flags    uint32
+	Reserved [4]uint32
+}
+
+// Registered buffers: at most MaxRegBufs per open file, each at most
+// RegBufMaxLen bytes.
+const (
+	MaxRegBufs   = 16
+	RegBufMaxLen = 64 << 20
+)
+
 // Info is struct usbblk_info.
 type Info struct {
 	Capacity        uint64
@@ -208,6 +225,9 @@ const (
 	IOCGetInfo     = iocRead<<30 | uintptr(unsafe.Sizeof(Info{}))<<16 | IOCMagic<<8 | 0x12
 	IOCSync        = iocNone<<30 | IOCMagic<<8 | 0x13
 	IOCGetSense    = iocRead<<30 | uintptr(unsafe.Sizeof(Sense{}))<<16 | IOCMagic<<8 | 0x14
+	IOCRegisterBuf = (iocRead|iocWrite)<<30 | uintptr(unsafe.Sizeof(BufReg{}))<<16 | IOCMagic<<8 | 0x15
+	// UNREGISTER_BUF's argument points to the index, a __u32
+	IOCUnregisterBuf = iocWrite<<30 | 4<<16 | IOCMagic<<8 | 0x16
 )
 
 // CString is the text of a NUL-terminated char array field.

@@ -18,6 +18,7 @@ var structs = map[string]reflect.Type{
 	"usbblk_device_info": reflect.TypeOf(uapi.DeviceInfo{}),
 	"usbblk_enumerate":   reflect.TypeOf(uapi.Enumerate{}),
 	"usbblk_io":          reflect.TypeOf(uapi.IO{}),
+	"usbblk_buf_reg":     reflect.TypeOf(uapi.BufReg{}),
 	"usbblk_info":        reflect.TypeOf(uapi.Info{}),
 	"usbblk_sense":       reflect.TypeOf(uapi.Sense{}),
 }
@@ -73,6 +74,9 @@ func TestIoctlNumbersMatchC(t *testing.T) {
 		"ENUMERATE": uapi.IOCEnumerate, "READ_SECTOR": uapi.IOCReadSector,
 		"WRITE_SECTOR": uapi.IOCWriteSector, "GET_INFO": uapi.IOCGetInfo,
 		"SYNC": uapi.IOCSync, "GET_SENSE": uapi.IOCGetSense,
+		"REGISTER_BUF": uapi.IOCRegisterBuf, "UNREGISTER_BUF": uapi.IOCUnregisterBuf,
+		// constants ride in the same table
+		"MAX_REGBUFS": uapi.MaxRegBufs, "REGBUF_MAX_LEN": uapi.RegBufMaxLen,
 	}
 	if len(want) != len(got) {
 		t.Fatalf("C has %d ioctls, Go %d", len(want), len(got))

@@ -57,6 +57,9 @@ static const struct cabi_entry cabi_entries[] = {
 	F(usbblk_io, flags), F(usbblk_io, timeout_ms), F(usbblk_io, deadline_us),
 	F(usbblk_io, reserved),
 
+	S(usbblk_buf_reg), F(usbblk_buf_reg, addr), F(usbblk_buf_reg, len),
+	F(usbblk_buf_reg, index), F(usbblk_buf_reg, flags), F(usbblk_buf_reg, reserved),
+
 	S(usbblk_info), F(usbblk_info, capacity), F(usbblk_info, block_size),
 	F(usbblk_info, max_sectors), F(usbblk_info, flags), F(usbblk_info, dma_alignment),
 	F(usbblk_info, lun), F(usbblk_info, max_lun), F(usbblk_info, speed),
@@ -76,6 +79,9 @@ static const struct cabi_entry cabi_ioctls[] = {
 	{ "ENUMERATE", USBBLK_IOC_ENUMERATE, 0 }, { "READ_SECTOR", USBBLK_IOC_READ_SECTOR, 0 },
 	{ "WRITE_SECTOR", USBBLK_IOC_WRITE_SECTOR, 0 }, { "GET_INFO", USBBLK_IOC_GET_INFO, 0 },
 	{ "SYNC", USBBLK_IOC_SYNC, 0 }, { "GET_SENSE", USBBLK_IOC_GET_SENSE, 0 },
+	{ "REGISTER_BUF", USBBLK_IOC_REGISTER_BUF, 0 },
+	{ "UNREGISTER_BUF", USBBLK_IOC_UNREGISTER_BUF, 0 },
+	{ "MAX_REGBUFS", USBBLK_MAX_REGBUFS, 0 }, { "REGBUF_MAX_LEN", USBBLK_REGBUF_MAX_LEN, 0 },
 };
 
 static const struct cabi_entry *cabi_entry(int table, int i, int *n)
@@ -108,7 +114,8 @@ func table(t C.int) []Entry {
 // Layout is every structure and field of the header, as C lays them out.
 func Layout() []Entry { return table(0) }
 
-// Ioctls maps "READ_SECTOR" etc. to the ioctl number C computes.
+// Ioctls maps "READ_SECTOR" etc. to the ioctl number C computes, and
+// "MAX_REGBUFS" and "REGBUF_MAX_LEN" to those limits.
 func Ioctls() map[string]uintptr {
 	m := map[string]uintptr{}
 	for _, e := range table(1) {
