@@ -231,6 +231,20 @@ static uint64_t pick_lba(uint64_t *s, uint32_t count)
 	}
 }
 
+/*
+ * USBBLK_IO_FIXED: buf is an offset in the registered buffer.  An aligned
+ * one for a well-formed call; otherwise misaligned or (likely) far past
+ * any buffer's end.
+ */
+static uint64_t pick_fixed_offset(uint64_t *s, int wild)
+{
+	if (!wild)
+		return (uint64_t)dma_align * pick(s, 64);
+	if (pick(s, 2))
+		return (uint64_t)dma_align * pick(s, 64) + 1;
+	return 1ull << pick(s, 64);
+}
+
 static uint32_t pick_count(uint64_t *s)
 {
 	uint32_t arena_blocks = ARENA / block_size;
@@ -481,8 +495,7 @@ static int make_call(uint64_t *s, struct mem *m, const struct node *n, struct ca
 			/* reserved[0] names a buffer of this file, buf an offset in it */
 			if (!(wild & W_RESERVED) || pick(s, 2))
 				c->in.io.reserved[0] = pick(s, USBBLK_MAX_REGBUFS + 1);
-			c->in.io.buf = c->bufp == P_OK ? (uint64_t)dma_align * pick(s, 64) :
-				       pick(s, 2) ? dma_align * pick(s, 64) + 1 : 1ull << pick(s, 64);
+			c->in.io.buf = pick_fixed_offset(s, c->bufp != P_OK);
 			if (c->in.io.reserved[0] >= USBBLK_MAX_REGBUFS || c->in.io.reserved[1] ||
 			    c->in.io.buf % dma_align)
 				c->invalid = 1;

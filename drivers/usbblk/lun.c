@@ -116,6 +116,17 @@ static u32 lun_dma_alignment(void)
 }
 
 /*
+ * The one "gone" rule of the LUN's calls: the LUN removed, or its device
+ * left.  A request that saw the device leave answers -ENODEV before the
+ * port work removes the LUN, so every other call must too.  An early
+ * answer (see struct usbblk_lun); msc->gone fences the data path.
+ */
+static bool lun_gone(const struct usbblk_lun *lun)
+{
+	return READ_ONCE(lun->gone) || usbblk_udev_gone(lun->msc->udev);
+}
+
+/*
  * Run a command, and on a FAILED status fetch and keep its sense.  With
  * @buf_out, the data stage went to the device's small buffer: it is copied
  * to @buf_out before another command (of any LUN) can reuse the buffer.
@@ -450,7 +461,7 @@ static long lun_ioc_rw(struct usbblk_lun *lun, struct file *file, void __user *a
 		return ret;
 	start = ktime_get_ns();
 	ret = -ENODEV;
-	if (READ_ONCE(lun->gone))
+	if (lun_gone(lun))
 		goto out;
 	ret = -EROFS;
 	if (write && (lun->flags & USBBLK_INFO_WRITE_PROTECT))
@@ -509,7 +520,7 @@ static long lun_ioc_sync(struct usbblk_lun *lun, struct file *file)
 	if (usbblk_edf_lock(&lun->lock, 0))
 		return -EINTR;
 	cmd.cdb_len = usbblk_cdb_sync_cache10(cmd.cdb);
-	ret = READ_ONCE(lun->gone) ? -ENODEV : lun_exec_nodata(lun, &cmd, lun_timeout(0));
+	ret = lun_gone(lun) ? -ENODEV : lun_exec_nodata(lun, &cmd, lun_timeout(0));
 	usbblk_lun_account(lun, false, 0, 0, ret);
 	usbblk_edf_unlock(&lun->lock);
 	return ret;
@@ -527,11 +538,7 @@ static long lun_ioc_info(struct usbblk_lun *lun, void __user *argp)
 	 * long as the LUN's reference the open file holds).
 	 */
 	memset(&info, 0, sizeof(info));
-	/*
-	 * The device, not only the LUN: a read that saw it leave answers
-	 * -ENODEV before the port work removes the LUN, and so must this.
-	 */
-	if (READ_ONCE(lun->gone) || usbblk_udev_gone(udev))
+	if (lun_gone(lun))
 		return -ENODEV;
 	info.capacity = lun->capacity;
 	info.block_size = lun->block_size;
@@ -575,7 +582,7 @@ static long lun_ioc_register(struct lun_file *lf, void __user *argp)
 
 	if (copy_from_user(&reg, argp, sizeof(reg)))
 		return -EFAULT;
-	if (READ_ONCE(lf->lun->gone))
+	if (lun_gone(lf->lun))
 		return -ENODEV;
 	ret = usbblk_regbuf_register(&lf->rb, &reg, lun_dma_alignment());
 	if (ret)

@@ -72,8 +72,9 @@ struct usbblk_lun_stats {
  *		(deadline.c)
  * @gone:	detached: calls get -ENODEV.  Set once by usbblk_lun_remove()
  *		with WRITE_ONCE and without @lock (a holder may sit in a user
- *		page fault); read with READ_ONCE under @lock, as an early
- *		answer: msc->gone (under msc->lock) fences the data path
+ *		page fault); read by lun.c's lun_gone() (with the device's
+ *		own flag), as an early answer: msc->gone (under msc->lock)
+ *		fences the data path
  * @capacity:	logical blocks
  * @block_size:	bytes a block
  * @max_sectors: blocks a command

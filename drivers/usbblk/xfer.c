@@ -128,8 +128,7 @@ static void ep_quiesce(struct usbblk_ep *ep)
 static void ep_check_lost(struct usbblk_ep *ep)
 {
 	__le32 *ctx = usbblk_ctx_out_ep(ep->udev, ep->dci);
-	u64 deq = ((u64)le32_to_cpu(ctx[3]) << 32 | le32_to_cpu(ctx[2])) & ~(u64)0xf;
-	int idx = usbblk_ring_index(&ep->ring, deq);
+	int idx = usbblk_ring_index(&ep->ring, usbblk_ctx_ep_deq(ctx));
 
 	lockdep_assert_held(&ep->udev->hc->lock);
 	if (idx >= 0 && !usbblk_td_contains(&ep->ring, &ep->td, idx))
