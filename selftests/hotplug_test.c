@@ -138,8 +138,16 @@ TEST(unplug_replug_cycles)
 	free1 = usbblk_meminfo("MemFree");
 	ksft_print_msg("%d cycles: DMA pool blocks %ld plugged / %ld unplugged every cycle; Slab %+ld kB, MemFree %+ld kB over cycles 3..%d\n",
 		       cycles, with, without, slab1 - slab0, free1 - free0, cycles);
-	/* noise bounds: a leak of one context or ring a cycle would show */
-	if (cycles > 10) {
+	/*
+	 * Noise bounds: a leak of one context or ring a cycle would show.
+	 * Not on the debug kernel: KASAN's quarantine keeps freed objects
+	 * (up to 1/32 of memory) and kmemleak its metadata, so Slab only
+	 * grows there; kmemleak's scan at the end of the run is the leak
+	 * check instead (tools/vm/run fails on its report).
+	 */
+	if (getenv("USBBLK_KERNEL") && !strcmp(getenv("USBBLK_KERNEL"), "debug")) {
+		ksft_print_msg("debug kernel: Slab and MemFree bounds left to kmemleak\n");
+	} else if (cycles > 10) {
 		EXPECT_GT(512, slab1 - slab0);
 		EXPECT_GT(4096, free0 - free1);
 	}
