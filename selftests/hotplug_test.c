@@ -139,13 +139,10 @@ TEST(unplug_replug_cycles)
 	ksft_print_msg("%d cycles: DMA pool blocks %ld plugged / %ld unplugged every cycle; Slab %+ld kB, MemFree %+ld kB over cycles 3..%d\n",
 		       cycles, with, without, slab1 - slab0, free1 - free0, cycles);
 	/*
-	 * Noise bounds: a leak of one context or ring a cycle would show.
-	 * Not on the debug kernel: KASAN's quarantine keeps freed objects
-	 * (up to 1/32 of memory) and kmemleak its metadata, so Slab only
-	 * grows there; kmemleak's scan at the end of the run is the leak
-	 * check instead (tools/vm/run fails on its report).
+	 * Noise bounds: a leak of one context or ring a cycle would show
+	 * (on the debug kernel kmemleak checks instead).
 	 */
-	if (getenv("USBBLK_KERNEL") && !strcmp(getenv("USBBLK_KERNEL"), "debug")) {
+	if (usbblk_debug_kernel()) {
 		ksft_print_msg("debug kernel: Slab and MemFree bounds left to kmemleak\n");
 	} else if (cycles > 10) {
 		EXPECT_GT(512, slab1 - slab0);

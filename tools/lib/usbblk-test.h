@@ -27,6 +27,18 @@ static inline const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
+/*
+ * Booted on the debug kernel (tools/vm/run --kernel debug)?  There KASAN's
+ * quarantine keeps freed objects (up to 1/32 of memory) and kmemleak its
+ * metadata, so Slab only grows: a test's slab bounds do not apply, and
+ * kmemleak's scan at the end of the run (tools/vm/run fails on its
+ * report) is the leak check instead.
+ */
+static inline int usbblk_debug_kernel(void)
+{
+	return !strcmp(env_or("USBBLK_KERNEL", ""), "debug");
+}
+
 /* The field KEY of /proc/meminfo (e.g. "Slab"), kB; -1 if not there. */
 static inline long usbblk_meminfo(const char *key)
 {
