@@ -6,10 +6,11 @@
  *     -> check the request (flags, range, alignment, permissions)
  *     -> split at max_sectors; for each piece:
  *        pin the caller's pages (pin_user_pages_fast, FOLL_WRITE to read)
- *        -> sg_table -> dma_map_sgtable
+ *        -> sg_table -> dma_map_sgtable, synced for the device
  *        -> READ/WRITE(10 or 16) CDB -> usbblk_bot_command():
  *           CBW, data stage TRBs on the DMA segments, CSW
- *        -> dma_unmap_sgtable -> unpin (dirtied after a read)
+ *        -> synced for the CPU, dma_unmap_sgtable -> unpin (dirtied
+ *           after a read)
  *
  * The pages are released only when the controller is done with them: the
  * BOT command returns after its TDs completed, or after the endpoint was
@@ -349,9 +350,17 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 	}
 	sgt->sgl = lun->sgl;
 	sgt->orig_nents = lun_fill_sgl(lun, npages, offset, len);
-	ret = dma_map_sgtable(dev, sgt, dir, 0);
+	/*
+	 * Mapped without the implicit syncs and synced explicitly, as a
+	 * registered buffer's slice is: the same cache maintenance, and the
+	 * memory may also lie in a buffer registered (and mapped) already
+	 * (DMA-API debugging takes an overlap as a fault unless the
+	 * mapping skips the CPU syncs).
+	 */
+	ret = dma_map_sgtable(dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
 		goto unpin;
+	dma_sync_sgtable_for_device(dev, sgt, dir);
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		lun->segs[cmd.nsegs].addr = sg_dma_address(sg);
 		lun->segs[cmd.nsegs].len = sg_dma_len(sg);
@@ -364,7 +373,8 @@ static int lun_rw_piece(struct usbblk_lun *lun, bool write, u64 lba, unsigned lo
 		ret = -EIO;	/* the device moved less than a whole piece */
 
 	/* the controller is done with the buffer: the command has ended */
-	dma_unmap_sgtable(dev, sgt, dir, 0);
+	dma_sync_sgtable_for_cpu(dev, sgt, dir);
+	dma_unmap_sgtable(dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 unpin:
 	/* after a read the device may have written the pages, even on error */
 	unpin_user_pages_dirty_lock(lun->pages, npages, !write);

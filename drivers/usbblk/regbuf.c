@@ -9,7 +9,12 @@
  *                            fixed buffers and VFIO), pin them
  *                            (FOLL_LONGTERM | FOLL_WRITE), build their
  *                            scatterlist, map it DMA_BIDIRECTIONAL for
- *                            the controller; the lowest free index
+ *                            the controller without syncing it
+ *                            (DMA_ATTR_SKIP_CPU_SYNC: every request
+ *                            syncs the slice it moves, so the same memory
+ *                            may be registered twice, or also be the
+ *                            buffer of a plain request); the lowest free
+ *                            index
  *   READ/WRITE + FIXED       look the buffer up and take a use; slice its
  *                            mapped segments at (offset, length); sync
  *                            just that slice for the device, and for the
@@ -50,7 +55,8 @@ void usbblk_regbufs_init(struct usbblk_regbufs *rb, struct device *dev)
 /* Unmap, unpin, unaccount and free a buffer nobody uses. */
 static void regbuf_free(struct usbblk_regbufs *rb, struct usbblk_regbuf *b)
 {
-	dma_unmap_sgtable(rb->dev, &b->sgt, DMA_BIDIRECTIONAL, 0);
+	/* each request synced its slice for the CPU when it ended */
+	dma_unmap_sgtable(rb->dev, &b->sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(&b->sgt);
 	/* the device may have written any of them */
 	unpin_user_pages_dirty_lock(b->pages, b->npages, true);
@@ -107,7 +113,7 @@ static struct usbblk_regbuf *regbuf_pin_map(struct usbblk_regbufs *rb,
 						max_seg, GFP_KERNEL);
 	if (ret)
 		goto err_unpin;
-	ret = dma_map_sgtable(rb->dev, &b->sgt, DMA_BIDIRECTIONAL, 0);
+	ret = dma_map_sgtable(rb->dev, &b->sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret) {
 		ret = -ENOMEM;
 		goto err_sg;
