@@ -844,38 +844,60 @@ static int reg_info_straddle(int fd, int rofd, struct mem *m)
 }
 
 /*
- * The same memory registered twice and also read into by a plain request:
- * legal, each request syncs what it moves.  Before the mappings skipped
- * their implicit CPU syncs, DMA-API debugging (the debug kernel) took the
- * second mapping of those cache lines as a fault ("cacheline tracking
- * EEXIST, overlapping mappings aren't supported").
+ * The same memory registered three times (twice exactly) and also read
+ * into by a plain request, then read again as the other buffers go:
+ * legal in the ABI, and each request syncs what it moves.  On the debug
+ * kernel it is a known report, not fixed yet (Documentation/
+ * debug-kernel.rst): DMA-API debugging cannot follow overlapping
+ * mappings.  Before they skipped their implicit CPU syncs it refused the
+ * second mapping ("cacheline tracking EEXIST"); now a sync that several
+ * live mappings contain finds "no" mapping ("tries to sync DMA memory it
+ * has not allocated"), here for the reads before the other two buffers
+ * are gone.
  */
 static int reg_register_overlap(int fd, int rofd, struct mem *m)
 {
-	struct usbblk_buf_reg a = { .addr = (uintptr_t)m->arena, .len = 16 * PAGE };
-	struct usbblk_buf_reg b = { .addr = (uintptr_t)m->arena + 4 * PAGE, .len = 4 * PAGE };
-	struct usbblk_io io = { .count = 1, .flags = USBBLK_IO_FIXED };
-	int bad = 0;
+	struct usbblk_buf_reg r[3] = {
+		{ .addr = (uintptr_t)m->arena, .len = 16 * PAGE },
+		{ .addr = (uintptr_t)m->arena + 4 * PAGE, .len = 4 * PAGE },
+		{ .addr = (uintptr_t)m->arena, .len = 16 * PAGE },	/* r[0] again */
+	};
+	struct usbblk_io io = { .count = 1 };
+	int bad = 0, i, step;
 
-	if (ioctl(fd, USBBLK_IOC_REGISTER_BUF, &a) || ioctl(fd, USBBLK_IOC_REGISTER_BUF, &b)) {
-		printf("# REGISTER_BUF twice over the same pages: %s\n", strerror(errno));
-		bad = 1;
-		goto out;
+	for (i = 0; i < 3; i++) {
+		if (ioctl(fd, USBBLK_IOC_REGISTER_BUF, &r[i])) {
+			printf("# REGISTER_BUF %d over the same pages: %s\n", i, strerror(errno));
+			bad = 1;
+			goto out;
+		}
 	}
-	/* the same block through either buffer, and into the same page plainly */
-	io.reserved[0] = a.index;
-	io.buf = 4 * PAGE;
-	bad |= ioctl(fd, USBBLK_IOC_READ_SECTOR, &io) != 0;
-	io.reserved[0] = b.index;
-	io.buf = 0;
-	bad |= ioctl(fd, USBBLK_IOC_READ_SECTOR, &io) != 0;
-	io = (struct usbblk_io){ .buf = (uintptr_t)m->arena + 4 * PAGE, .count = 1 };
-	bad |= ioctl(fd, USBBLK_IOC_READ_SECTOR, &io) != 0;
-	if (bad)
-		printf("# a read of memory registered twice: %s\n", strerror(errno));
+	/*
+	 * The same block through each buffer and plainly; then through the
+	 * first after the others are gone one by one.
+	 */
+	for (step = 0; step < 6 && !bad; step++) {
+		io = (struct usbblk_io){ .count = 1 };
+		if (step == 3) {
+			io.buf = (uintptr_t)m->arena + 4 * PAGE;
+		} else {
+			io.flags = USBBLK_IO_FIXED;
+			io.reserved[0] = r[step < 3 ? step : 0].index;
+			io.buf = step == 1 ? 0 : 4 * PAGE;
+		}
+		if (ioctl(fd, USBBLK_IOC_READ_SECTOR, &io)) {
+			printf("# read %d of memory registered three times: %s\n", step,
+			       strerror(errno));
+			bad = 1;
+		}
+		if (step == 4)
+			bad |= ioctl(fd, USBBLK_IOC_UNREGISTER_BUF, &r[1].index) != 0;
+		if (step == 3)
+			bad |= ioctl(fd, USBBLK_IOC_UNREGISTER_BUF, &r[2].index) != 0;
+	}
 out:
-	ioctl(fd, USBBLK_IOC_UNREGISTER_BUF, &a.index);
-	ioctl(fd, USBBLK_IOC_UNREGISTER_BUF, &b.index);
+	for (i = 0; i < 3; i++)
+		ioctl(fd, USBBLK_IOC_UNREGISTER_BUF, &r[i].index);
 	return bad || usbblk_pins_outstanding() != 0;
 }
 
@@ -888,7 +910,7 @@ static const struct regression regressions[] = {
 	{ "last block and one past", reg_last_block },
 	{ "enumerate into a read-only page", reg_enumerate_readonly },
 	{ "get_info across a guard page", reg_info_straddle },
-	{ "memory registered twice, read three ways", reg_register_overlap },
+	{ "memory registered three times, read four ways", reg_register_overlap },
 };
 
 /* ------------------------------------------------------------ the tests */
