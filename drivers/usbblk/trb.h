@@ -140,8 +140,7 @@ enum usbblk_comp_code {
 #define   EP_TYPE_INT_IN	7
 #define EP_MAX_BURST		GENMASK(15, 8)
 #define EP_MAX_PACKET		GENMASK(31, 16)
-#define EP_DCS			BIT_ULL(0)	/* words 2-3, as one u64 */
-#define EP_DEQ_PTR		GENMASK_ULL(63, 4)
+#define EP_DEQ_PTR		GENMASK_ULL(63, 4)	/* words 2-3, as one u64 */
 #define EP_AVG_TRB_LEN		GENMASK(15, 0)	/* word 4 */
 #define EP_MAX_ESIT_LO		GENMASK(31, 16)
 
