@@ -611,6 +611,9 @@ TEST_F(lun, fixed_buffers_bad_arguments)
 
 	/* FIXED I/O's checks */
 	ASSERT_EQ(0, reg_buf(fd, self->buf, 64 * 1024, &idx));
+	/* memory is registered at most once */
+	EXPECT_EQ(-EBUSY, reg_buf(fd, self->buf + 4096, 4096, NULL));
+	EXPECT_EQ(-EBUSY, reg_buf(fd, self->buf + 60 * 1024, 8192, NULL));
 	EXPECT_EQ(0, io_fixed(fd, USBBLK_IOC_READ_SECTOR, 0, idx, 0, 1, 0, 0));
 	EXPECT_EQ(-EINVAL, io_fixed(fd, USBBLK_IOC_READ_SECTOR, 0, idx + 1, 0, 1, 0, 0));
 	EXPECT_EQ(-EINVAL, io_fixed(fd, USBBLK_IOC_READ_SECTOR, 0, USBBLK_MAX_REGBUFS, 0, 1, 0, 0));
@@ -631,6 +634,7 @@ TEST_F(lun, fixed_buffers_bad_arguments)
 	ASSERT_EQ(0, usbblk_open(lun_node(), O_RDWR, &o));
 	EXPECT_EQ(-EINVAL, usbblk_read_fixed(o, 0, idx, 0, 1, 0, 0));
 	EXPECT_EQ(-EINVAL, usbblk_unregister_buffer(o, idx));
+	EXPECT_EQ(-EBUSY, usbblk_register_buffer(o, self->buf, 4096, &j)) TH_LOG("another file");
 	usbblk_close(o);
 	/* a read-only file: FIXED writes are EBADF like the others */
 	ASSERT_EQ(0, usbblk_open(lun_node(), O_RDONLY, &o));

@@ -8,13 +8,13 @@
  *                            locked_vm (RLIMIT_MEMLOCK, as io_uring's
  *                            fixed buffers and VFIO), pin them
  *                            (FOLL_LONGTERM | FOLL_WRITE), build their
- *                            scatterlist, map it DMA_BIDIRECTIONAL for
- *                            the controller without syncing it
- *                            (DMA_ATTR_SKIP_CPU_SYNC: every request
- *                            syncs the slice it moves, so the same memory
- *                            may be registered twice, or also be the
- *                            buffer of a plain request); the lowest free
- *                            index
+ *                            scatterlist, claim its physical bytes in the
+ *                            module's tree of registered memory (EBUSY if
+ *                            any is registered already, by any file),
+ *                            map it DMA_BIDIRECTIONAL for the controller
+ *                            without syncing it (DMA_ATTR_SKIP_CPU_SYNC:
+ *                            every request syncs the slice it moves);
+ *                            the lowest free index
  *   READ/WRITE + FIXED       look the buffer up and take a use; slice its
  *                            mapped segments at (offset, length); sync
  *                            just that slice for the device, and for the
@@ -27,6 +27,17 @@
  * unload), lun.c releases the tables of its open files at once, waiting
  * for requests still using a buffer (they end quickly: the device's
  * transfers have failed); the files then answer ENODEV.
+ *
+ * Why each byte is registered at most once: a request syncs a slice of
+ * its buffer's mapping (dma_sync_single_*()), which is never a whole
+ * mapping.  With two long-lived mappings over the same memory, nothing
+ * says which of them a slice belongs to; DMA-API debugging (kernel/dma/
+ * debug.c, which looks a sync up among the mappings that contain it and
+ * gives up when several do) reports "device driver tries to sync DMA
+ * memory it has not allocated".  So registrations never overlap.  A
+ * plain request may still name registered memory: its mapping lives for
+ * the call and its syncs name its own entries; a plain request and a
+ * FIXED one over the same bytes at the same time are the caller's race.
  */
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
@@ -34,6 +45,102 @@
 #include <linux/slab.h>
 
 #include "regbuf.h"
+
+/*
+ * The physical bytes of every registered buffer, of every file and
+ * controller: struct usbblk_regrange, disjoint, sorted by start.
+ */
+static DEFINE_MUTEX(regmem_lock);
+static struct rb_root regmem = RB_ROOT;
+
+/* A range of the tree that overlaps [@start, @end), or NULL. */
+static struct usbblk_regrange *regmem_find(phys_addr_t start, phys_addr_t end)
+{
+	struct rb_node *n = regmem.rb_node;
+
+	lockdep_assert_held(&regmem_lock);
+	while (n) {
+		struct usbblk_regrange *r = rb_entry(n, struct usbblk_regrange, node);
+
+		if (end <= r->start)
+			n = n->rb_left;
+		else if (start >= r->end)
+			n = n->rb_right;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+static void regmem_insert(struct usbblk_regrange *r)
+{
+	struct rb_node **link = &regmem.rb_node, *parent = NULL;
+
+	lockdep_assert_held(&regmem_lock);
+	while (*link) {
+		parent = *link;
+		if (r->start < rb_entry(parent, struct usbblk_regrange, node)->start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&r->node, parent, link);
+	rb_insert_color(&r->node, &regmem);
+}
+
+/*
+ * Claim @b's physical bytes.  Return: 0, or -EBUSY when some are claimed
+ * already (by another buffer, or twice by this one: the same page mapped
+ * at two addresses of the range).
+ */
+static int regmem_claim(struct usbblk_regbuf *b)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret = 0;
+
+	b->ranges = kvcalloc(b->sgt.orig_nents, sizeof(*b->ranges), GFP_KERNEL);
+	if (!b->ranges)
+		return -ENOMEM;
+	mutex_lock(&regmem_lock);
+	for_each_sgtable_sg(&b->sgt, sg, i) {
+		struct usbblk_regrange *r = &b->ranges[i];
+
+		r->start = sg_phys(sg);
+		r->end = r->start + sg->length;
+		if (regmem_find(r->start, r->end)) {
+			ret = -EBUSY;
+			break;
+		}
+		regmem_insert(r);
+	}
+	b->nranges = i;
+	if (ret) {
+		while (i--)
+			rb_erase(&b->ranges[i].node, &regmem);
+		b->nranges = 0;
+	}
+	mutex_unlock(&regmem_lock);
+	if (ret) {
+		kvfree(b->ranges);
+		b->ranges = NULL;
+	}
+	return ret;
+}
+
+/* Give @b's bytes back (it is being unregistered). */
+static void regmem_release(struct usbblk_regbuf *b)
+{
+	unsigned int i;
+
+	mutex_lock(&regmem_lock);
+	for (i = 0; i < b->nranges; i++)
+		rb_erase(&b->ranges[i].node, &regmem);
+	mutex_unlock(&regmem_lock);
+	kvfree(b->ranges);
+	b->ranges = NULL;
+	b->nranges = 0;
+}
 
 /**
  * usbblk_regbufs_init() - an empty table for a file being opened
@@ -57,6 +164,7 @@ static void regbuf_free(struct usbblk_regbufs *rb, struct usbblk_regbuf *b)
 {
 	/* each request synced its slice for the CPU when it ended */
 	dma_unmap_sgtable(rb->dev, &b->sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+	regmem_release(b);
 	sg_free_table(&b->sgt);
 	/* the device may have written any of them */
 	unpin_user_pages_dirty_lock(b->pages, b->npages, true);
@@ -113,13 +221,18 @@ static struct usbblk_regbuf *regbuf_pin_map(struct usbblk_regbufs *rb,
 						max_seg, GFP_KERNEL);
 	if (ret)
 		goto err_unpin;
+	ret = regmem_claim(b);
+	if (ret)
+		goto err_sg;
 	ret = dma_map_sgtable(rb->dev, &b->sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret) {
 		ret = -ENOMEM;
-		goto err_sg;
+		goto err_release;
 	}
 	return b;
 
+err_release:
+	regmem_release(b);
 err_sg:
 	sg_free_table(&b->sgt);
 err_unpin:
@@ -141,8 +254,9 @@ err_free:
  * Return: 0; -EINVAL (flags, index or reserved not zero, length 0 or
  * above USBBLK_REGBUF_MAX_LEN, address or length not aligned), -EFAULT
  * (not the caller's memory, or not writable), -ENOMEM (RLIMIT_MEMLOCK
- * reached, or no memory), -ENOBUFS (USBBLK_MAX_REGBUFS registered
- * already), -ENODEV (the LUN left).
+ * reached, or no memory), -EBUSY (some of the memory is registered
+ * already, by this file or another), -ENOBUFS (USBBLK_MAX_REGBUFS
+ * registered already), -ENODEV (the LUN left).
  */
 int usbblk_regbuf_register(struct usbblk_regbufs *rb, struct usbblk_buf_reg *reg, u32 align)
 {

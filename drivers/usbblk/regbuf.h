@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/scatterlist.h>
 #include <linux/wait.h>
 #include <uapi/linux/usbblk.h>
@@ -19,11 +20,26 @@
 struct device;
 
 /**
+ * struct usbblk_regrange - physical bytes of a registered buffer
+ * @node:	in the module's tree of registered memory (regbuf.c)
+ * @start:	first byte
+ * @end:	one past the last
+ */
+struct usbblk_regrange {
+	struct rb_node node;
+	phys_addr_t start;
+	phys_addr_t end;
+};
+
+/**
  * struct usbblk_regbuf - one registered buffer
  * @len:	bytes
  * @npages:	pages pinned
  * @pages:	the pinned pages (FOLL_LONGTERM | FOLL_WRITE)
  * @sgt:	their scatterlist, mapped DMA_BIDIRECTIONAL
+ * @ranges:	its physical ranges, one per CPU-side scatterlist entry, in
+ *		the tree of registered memory while it is registered
+ * @nranges:	how many
  * @users:	requests using it now (under usbblk_regbufs.lock)
  */
 struct usbblk_regbuf {
@@ -31,6 +47,8 @@ struct usbblk_regbuf {
 	unsigned int npages;
 	struct page **pages;
 	struct sg_table sgt;
+	struct usbblk_regrange *ranges;
+	unsigned int nranges;
 	unsigned int users;
 };
 

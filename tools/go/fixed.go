@@ -32,7 +32,8 @@ type FixedBuffer struct {
 // DMAAlignment and a multiple of it long (a whole AlignedBuffer is), at
 // most uapi.RegBufMaxLen bytes; it counts against RLIMIT_MEMLOCK. buf must
 // stay mapped (not be freed) until Unregister or Close. A LUN holds at
-// most uapi.MaxRegBufs at once (ENOBUFS after).
+// most uapi.MaxRegBufs at once (ENOBUFS after). Memory is registered at
+// most once: EBUSY if some of buf is registered already, through any LUN.
 func (l *LUN) RegisterBuffer(buf []byte) (*FixedBuffer, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()

@@ -263,6 +263,9 @@ func TestFixedBuffer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RegisterBuffer: %v", err)
 	}
+	if _, err := l.RegisterBuffer(buf[4096:8192]); !errors.Is(err, syscall.EBUSY) {
+		t.Errorf("RegisterBuffer of registered memory: %v, want EBUSY", err)
+	}
 	want := make([]byte, 3*e.bs)
 	fillBytes(want, 0, e.bs, 0x11)
 	for _, poll := range []bool{false, true} {

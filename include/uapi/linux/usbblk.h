@@ -447,11 +447,15 @@ struct usbblk_sense {
  * The buffers belong to the open file and to the address space that
  * registered the first of them.  Read and written with USBBLK_IO_FIXED,
  * the buffer may also be read and written by the program at any time
- * outside a request.  Errors: EINVAL (flags, index or reserved not zero,
- * length 0 or too large, address or length not aligned), EFAULT (not
- * writable memory of the caller, or another address space than the
- * file's first registration), ENOMEM (RLIMIT_MEMLOCK exceeded, or no
- * memory), ENOBUFS (USBBLK_MAX_REGBUFS registered on this file already),
+ * outside a request.  Memory is registered at most once: a buffer
+ * sharing a byte (physically: shared mappings count) with a buffer still
+ * registered, on any file of any LUN, is refused with EBUSY; a plain
+ * request may name registered memory.  Errors: EINVAL (flags, index or
+ * reserved not zero, length 0 or too large, address or length not
+ * aligned), EFAULT (not writable memory of the caller, or another address
+ * space than the file's first registration), ENOMEM (RLIMIT_MEMLOCK
+ * exceeded, or no memory), EBUSY (some of the memory is registered
+ * already), ENOBUFS (USBBLK_MAX_REGBUFS registered on this file already),
  * ENODEV (the LUN left).
  */
 #define USBBLK_IOC_REGISTER_BUF	_IOWR(USBBLK_IOC_MAGIC, 0x15, struct usbblk_buf_reg)

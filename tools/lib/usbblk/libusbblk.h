@@ -302,8 +302,9 @@ int usbblk_write_deadline(struct usbblk *h, uint64_t lba, const void *buf, uint3
  * buffers combine: pass USBBLK_IO_POLL in the flags of the _fixed calls.
  *
  * Return: 0, -EINVAL (not aligned, length 0 or too large), -EFAULT,
- * -ENOMEM (RLIMIT_MEMLOCK), -ENOBUFS (USBBLK_MAX_REGBUFS on this handle
- * already), -ENODEV.
+ * -ENOMEM (RLIMIT_MEMLOCK), -EBUSY (some of the memory is registered
+ * already, on any handle: memory is registered at most once), -ENOBUFS
+ * (USBBLK_MAX_REGBUFS on this handle already), -ENODEV.
  */
 int usbblk_register_buffer(struct usbblk *h, void *buf, size_t len, uint32_t *index);
 
