@@ -170,10 +170,20 @@ progs: $(BUILD)/host/bin/fakedev
 # the guest has been quiet FAKEDEV_FUZZ_IDLE ms (at most 2.5 s each)
 FAKEDEV_FUZZ ?= 1000
 FAKEDEV_FUZZ_IDLE ?= 800
-fuzz-fakedev: all
+# The corpus comes from make fuzz (or make check's fuzz smoke); on a tree
+# that has run neither, fuzz_desc grows one first, for FAKEDEV_CORPUS_S
+# seconds, so the campaign never falls back to fakedev's own seeds.
+FAKEDEV_CORPUS_S ?= 60
+DESC_CORPUS := $(BUILD)/unit/fuzz_desc.corpus
+$(DESC_CORPUS): | deps
+	$(MAKE) -C $(TOP)/selftests/unit LINUX_SRC=$(LINUX_SRC) $(BUILD)/unit/fuzz_desc
+	rm -rf $@.new && mkdir -p $@.new
+	$(BUILD)/unit/fuzz_desc -max_total_time=$(FAKEDEV_CORPUS_S) -print_final_stats=1 $@.new
+	mv $@.new $@
+fuzz-fakedev: all | $(DESC_CORPUS)
 	$(TOP)/tools/check-image prepare $(BUILD)/fuzz-fakedev.img 512 67108864
 	$(TOP)/tools/vm/run --arch x86_64 --timeout $$(( $(FAKEDEV_FUZZ) * 6 + 600 )) \
-		--fakedev good,image=$(BUILD)/fuzz-fakedev.img,fuzz=$(FAKEDEV_FUZZ),fuzz_idle=$(FAKEDEV_FUZZ_IDLE),corpus=$(BUILD)/unit/fuzz_desc.corpus,log=$(BUILD)/fuzz-fakedev.log \
+		--fakedev good,image=$(BUILD)/fuzz-fakedev.img,fuzz=$(FAKEDEV_FUZZ),fuzz_idle=$(FAKEDEV_FUZZ_IDLE),corpus=$(DESC_CORPUS),log=$(BUILD)/fuzz-fakedev.log \
 		--env USBBLK_FAKEDEV_SCENARIOS=desc-fuzz -- fakedev_test
 
 # 32-bit (armhf) builds of the ABI tests and of usbblkctl, run on the
